@@ -1,0 +1,38 @@
+# The two commands of the README's Quick start: `make run` and `make test`.
+# Each one first installs whatever is missing (scripts/setup.sh is idempotent).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup run test lint bench lock clean
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@$(VENV)/bin/kiosk demo
+
+# pytest exits 5 when it collected no test: say so and do not fail the run for it.
+test: setup
+	@$(PY) -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no test"; exit 0; fi; exit $$rc
+
+lint: setup
+	$(VENV)/bin/ruff check kiosk tests bench
+	$(VENV)/bin/ruff format --check kiosk tests bench
+	$(VENV)/bin/mypy
+
+bench: setup
+	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+# Re-resolve the newest versions allowed by pyproject.toml and pin them.
+lock:
+	rm -rf /tmp/kiosk-lock-venv
+	python3 -m venv /tmp/kiosk-lock-venv
+	/tmp/kiosk-lock-venv/bin/pip install -q --upgrade pip
+	/tmp/kiosk-lock-venv/bin/pip install -q '.[dev]'
+	( echo "# Pinned versions for every install (make lock rewrites this file)."; \
+	  /tmp/kiosk-lock-venv/bin/pip freeze --exclude ca-kiosk ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,216 @@
+"""The kiosk application: full screen, no way out for subscribers, idle wipe, language switch."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kiosk.i18n import Language, Text, say
+from kiosk.idle import IdlePhase, IdleWatch
+from kiosk.locations import Locations, locations
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.idle_countdown import IdleCountdownScreen
+from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
+from kiosk.screens.out_of_service import OutOfServiceScreen
+from kiosk.session import Session
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskSettings
+    from kiosk.staff_auth import StaffGate
+    from kiosk.store import Store
+
+IDLE_CHECK_INTERVAL = 0.5
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    """`inherit_bindings=False`: no Ctrl+Q / Ctrl+C quit; the only way out is staff mode."""
+
+    CSS_PATH = "screens/kiosk.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = []
+    TITLE = "数字证书自助服务终端"
+
+    language: reactive[Language] = reactive("zh")
+    backend_state: reactive[str] = reactive("unknown")  # unknown | online | offline
+    queue_depth: reactive[int | None] = reactive(None)
+
+    def __init__(
+        self,
+        *,
+        where: Locations | None = None,
+        settings: KioskSettings | None = None,
+        store: Store | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
+        os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
+        super().__init__()
+        self.where = where or locations()
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.session = Session()
+        self.idle: IdleWatch | None = None
+        self.staff_gate: StaffGate | None = None
+        self.serving_error: str | None = None
+
+    # --- start-up: paint first, then load what is heavy ---------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return HomeScreen(id="home")
+
+    def on_ready(self) -> None:
+        if self.settings is not None and self.store is not None:
+            self.post_message(RuntimeReady(self.settings, self.store))
+        else:
+            self._load_runtime()
+
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
+    def _load_runtime(self) -> None:
+        from kiosk.config import SettingsError, load_settings
+        from kiosk.store import Store, StoreError
+        from kiosk.store.sealing import KeyFileError
+
+        try:
+            settings = self.settings or load_settings(self.where)
+        except SettingsError as error:
+            self.post_message(RuntimeFailed(str(error), None))
+            return
+        try:
+            store = self.store or Store.open(self.where.data_dir, self.where.key_file)
+        except (KeyFileError, StoreError, OSError) as error:
+            self.post_message(RuntimeFailed(str(error), settings))
+            return
+        self.post_message(RuntimeReady(settings, store))
+
+    def on_runtime_ready(self, message: RuntimeReady) -> None:
+        from kiosk.staff_auth import StaffGate
+
+        self.settings, self.store = message.settings, message.store
+        self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.clock)
+        self.language = message.settings.language
+        self.idle = IdleWatch(
+            message.settings.idle_timeout_s, message.settings.idle_countdown_s, self.clock()
+        )
+        self.set_interval(IDLE_CHECK_INTERVAL, self.tick_idle, name="idle-watch")
+        self.post_message(QueueChanged())
+
+    def on_runtime_failed(self, message: RuntimeFailed) -> None:
+        from kiosk.staff_auth import StaffGate
+
+        self.serving_error = message.reason
+        self.log.error("kiosk cannot serve", reason=message.reason)
+        # With readable settings, staff can still sign in to look and exit; without them
+        # there is no PIN to check, and a technician fixes the kiosk from outside.
+        if message.settings is not None:
+            self.settings = message.settings
+            self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.clock)
+        self.switch_to_out_of_service()
+
+    def switch_to_out_of_service(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(OutOfServiceScreen(id="out-of-service"))
+
+    def on_queue_changed(self, _: QueueChanged) -> None:
+        if self.store is not None:
+            self.queue_depth = self.store.queue_depth()
+
+    # --- text -------------------------------------------------------------------------------
+    def t(self, text: str) -> str:
+        """`text` as the subscriber reads it in the chosen language."""
+        return say(text, self.language)
+
+    def watch_language(self) -> None:
+        for screen in self.screen_stack:
+            screen.refresh(recompose=True)
+
+    def toggle_language(self) -> None:
+        self.language = "en" if self.language == "zh" else "zh"
+
+    # --- the subscriber cannot leave --------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Refused: a subscriber may not leave the kiosk (staff use `exit_by_staff`)."""
+
+    def action_help_quit(self) -> None:
+        """Refused, silently: Ctrl+C is not a way out."""
+
+    def action_suspend_process(self) -> None:
+        """Refused: Ctrl+Z would leave the kiosk stopped in the background."""
+
+    def open_staff_entry(self) -> None:
+        from kiosk.screens.staff import StaffPinScreen, StaffScreen
+
+        def signed_in(accepted: bool | None) -> None:
+            if accepted:
+                self.push_screen(StaffScreen(id="staff"))
+
+        if not any(screen.id in ("staff", "staff-pin") for screen in self.screen_stack):
+            self.push_screen(StaffPinScreen(id="staff-pin"), signed_in)
+
+    def exit_by_staff(self) -> None:
+        if self.store is not None:
+            self.store.audit("staff", "exit")
+        self.exit()
+
+    # --- idle watch ---------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.note_activity()
+        await super().on_event(event)
+
+    def note_activity(self) -> None:
+        if self.idle is not None:
+            self.idle.touch(self.clock())
+
+    @property
+    def at_rest(self) -> bool:
+        """Home screen, nobody's data, default language: nothing for the idle wipe to do."""
+        default = self.settings.language if self.settings else "zh"
+        return len(self.screen_stack) == 1 and self.session.is_empty and self.language == default
+
+    def tick_idle(self) -> None:
+        if self.idle is None or self.serving_error is not None:
+            return
+        if self.at_rest:
+            self.idle.touch(self.clock())
+            return
+        state = self.idle.state(self.clock())
+        countdown = self._countdown_screen()
+        if state.phase is IdlePhase.EXPIRED:
+            self.wipe_session()
+        elif state.phase is IdlePhase.COUNTDOWN:
+            if countdown is None:
+                self.push_screen(IdleCountdownScreen(state.seconds_left, id="idle-countdown"))
+            else:
+                countdown.seconds_left = state.seconds_left
+        elif countdown is not None:
+            countdown.dismiss()
+
+    def _countdown_screen(self) -> IdleCountdownScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, IdleCountdownScreen) else None
+
+    def wipe_session(self) -> None:
+        """Forget the subscriber: their draft, their screens, their language choice."""
+        self.session.wipe(self.store)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if self.settings is not None:
+            self.language = self.settings.language
+        self.note_activity()
+        self.post_message(QueueChanged())
+        if self.store is not None:
+            self.store.audit("kiosk", "session_wiped")
+
+
+def run(home: str | Path | None = None) -> None:
+    KioskApp(where=locations(home)).run()

@@ -1,0 +1,1 @@
+"""Client of the CA backend's contract (httpx) and the outbox sync worker. No Textual."""

@@ -1,0 +1,76 @@
+"""Settings: defaults embedded here, overridden by the TOML file (kiosk.toml in the config
+location), overridden by KIOSK_* environment variables. Loaded after the first paint, because
+pydantic costs a fifth of a second to import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from kiosk.locations import SHIPPED_DATA, Locations, locations
+
+# The demo staff PIN is 246810 (README). A real kiosk sets its own hash: `kiosk hash-pin`.
+DEMO_STAFF_PIN_HASH = (
+    "scrypt$16384$8$1$ZGVtby1raW9zay1zYWx0$"
+    "or90a73UY1SFD1iD7iCiO3iWjTuailQbJfRhQszYi2E="
+)
+
+
+class KioskSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="forbid", validate_default=True)
+
+    kiosk_id: str = Field("hall-01", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    hall_name: str = "东方中讯自助服务大厅"
+    language: Literal["zh", "en"] = "zh"
+    idle_timeout_s: float = Field(120.0, gt=0)
+    idle_countdown_s: float = Field(15.0, gt=0)
+    staff_pin_hash: str = Field(DEMO_STAFF_PIN_HASH, pattern=r"^scrypt\$")
+    backend_url: str = "http://127.0.0.1:8470"
+    catalog_path: Path = SHIPPED_DATA / "catalog.json"
+
+    @model_validator(mode="after")
+    def _catalog_exists(self) -> KioskSettings:
+        if not self.catalog_path.is_file():
+            raise ValueError(f"catalog_path {self.catalog_path} is not a file")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class SettingsError(RuntimeError):
+    """The settings file or environment holds a bad value; the message says which."""
+
+
+def load_settings(where: Locations | None = None, **overrides: object) -> KioskSettings:
+    config_file = (where or locations()).config_file
+
+    class FromFile(KioskSettings):
+        model_config = SettingsConfigDict(toml_file=config_file)
+
+    try:
+        return FromFile(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']) or 'settings'}: {issue['msg']}"
+            for issue in error.errors()
+        )
+        raise SettingsError(f"bad kiosk settings ({config_file} or KIOSK_*): {problems}") from None
+    except (OSError, ValueError) as error:  # unreadable or malformed TOML
+        raise SettingsError(f"cannot read the kiosk settings {config_file}: {error}") from None

@@ -1,0 +1,59 @@
+"""User-visible text: written in Chinese in the code, said in English when switched.
+
+A `Text` *is* its Chinese wording (a `str`), so plain code can compare and print it,
+and it remembers its template and parameters so a screen can say it in English.
+The Chinese template is the catalogue key (see kiosk/translations.py).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+
+class Text(str):
+    """A message for a person, in Chinese, that can be rendered in another language."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Text:
+        self = super().__new__(cls, template.format(**params) if params else template)
+        self.template = template
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_text, (self.template, self.params))
+
+    def say(self, language: Language) -> str:
+        """This message in `language` (Chinese when no translation is known)."""
+        if language == "zh":
+            return str(self)
+        from kiosk.translations import ENGLISH
+
+        template = ENGLISH.get(self.template, self.template)
+        if not self.params:
+            return template
+        params = {
+            key: value.say(language) if isinstance(value, Text) else value
+            for key, value in self.params.items()
+        }
+        return template.format(**params)
+
+
+def _rebuild_text(template: str, params: dict[str, object]) -> Text:
+    return Text(template, **params)
+
+
+def say(text: str, language: Language) -> str:
+    """Render any string for a person: a `Text` is translated, a plain str is a name or number."""
+    if isinstance(text, Text):
+        return text.say(language)
+    if language == "zh":
+        return text
+    from kiosk.translations import ENGLISH
+
+    return ENGLISH.get(text, text)

@@ -1,0 +1,40 @@
+"""What every kiosk screen shares: the app typed as KioskApp, text in the chosen language,
+and navigation that a double tap cannot repeat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+
+class KioskMixin:
+    app: Any
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return cast("KioskApp", self.app)
+
+    def t(self, text: str) -> str:
+        return self.kiosk.t(text)
+
+    def open_once(self, screen: Screen[Any], callback: Any = None) -> None:
+        """Push `screen` unless a screen with its id is already open (a touch screen
+        delivers a double tap as two presses)."""
+        if screen.id is not None and any(open_.id == screen.id for open_ in self.kiosk.screen_stack):
+            return
+        self.kiosk.push_screen(screen, callback)
+
+
+class KioskScreen(KioskMixin, Screen[None]):
+    pass
+
+
+ResultT = TypeVar("ResultT")
+
+
+class KioskModal(KioskMixin, ModalScreen[ResultT], Generic[ResultT]):
+    pass

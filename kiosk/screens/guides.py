@@ -1,0 +1,101 @@
+"""What a business asks of the subscriber, read from the business table: the documents to
+bring (stamped), the steps, whether the key goes in the slot, the fee rule, and what needs
+the network. The flows themselves start from here (issues 8 and 9)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from kiosk.domain.businesses import Business
+from kiosk.domain.documents import DOCUMENTS
+from kiosk.domain.fees import FEE_RULE_TITLES
+from kiosk.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.domain.steps import STEPS, Connectivity
+from kiosk.i18n import Text
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.status_line import StatusLine
+
+
+class GuideScreen(KioskScreen):
+    """A titled page of text with a way home."""
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="masthead"):
+            yield Static(self.heading(), id="title")
+        with VerticalScroll(id="guide"):
+            yield from self.body()
+        with Horizontal(id="actions"):
+            yield Button(self.t(Text("返回首页")), id="back", variant="primary")
+        yield StatusLine(id="status-line")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "back":
+            self.dismiss()
+
+
+class BusinessGuideScreen(GuideScreen):
+    def __init__(self, business: Business, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.business = business
+
+    def heading(self) -> str:
+        return f"{self.t(self.business.title)} · {self.t(self.business.summary)}"
+
+    def body(self) -> ComposeResult:
+        t, business = self.t, self.business
+        if business.prerequisite_note:
+            yield Static(t(business.prerequisite_note), classes="warning")
+        yield Static(t(Text("请准备以下资料（所有复印件一律加盖单位公章）：")), classes="section")
+        for number, kind in enumerate(business.documents, start=1):
+            spec = DOCUMENTS[kind]
+            where = t(Text("本机打印")) if spec.printed_by_kiosk else t(Text("自带"))
+            yield Static(f"{number}. {t(spec.title)}（{where}）— {t(spec.hint)}", classes="item")
+        if business.needs_token:
+            yield Static(t(Text("请携带要办理的数字证书（USB Key），办理时插入读卡口，完成前请勿拔出")), classes="section")
+        yield Static(t(Text("办理步骤：")), classes="section")
+        yield Static(" → ".join(t(STEPS[step].title) for step in business.steps), classes="item")
+        if business.steps_after_approval:
+            after = " → ".join(t(STEPS[step].title) for step in business.steps_after_approval)
+            yield Static(
+                t(Text("审核通过后（一般1个工作日）：{steps}", steps=after)), classes="item"
+            )
+        yield Static(t(Text("费用：{rule}", rule=FEE_RULE_TITLES[business.fee_rule])), classes="section")
+        online = [STEPS[step] for step in (*business.steps, *business.steps_after_approval)]
+        needs_network = [t(spec.title) for spec in online if spec.connectivity is Connectivity.ONLINE]
+        yield Static(t(Text("网络中断时：可以填写、打印、拍摄并提交，订单保存在本机，联网后自动上传")), classes="section")
+        if needs_network:
+            yield Static(t(Text("需要联网的步骤：{steps}", steps="、".join(needs_network))), classes="item")
+        yield Static(t(Text("登录需要短信验证码；网络中断时，请大厅工作人员当面核验身份")), classes="item")
+
+
+# What a subscriber can do with an order in each state (order query resumes these).
+NEXT_ACTIONS: dict[OrderStatus, Text] = {
+    OrderStatus.AWAITING_REVIEW: Text("等待审核，一般1个工作日内完成"),
+    OrderStatus.REJECTED: Text("查看驳回原因，只修改被驳回的信息或资料后重新提交"),
+    OrderStatus.AWAITING_PAYMENT: Text("付款：微信或支付宝扫码"),
+    OrderStatus.AWAITING_SHIPMENT: Text("等待发货或到大厅自提；可办理改派"),
+    OrderStatus.AWAITING_DOWNLOAD: Text("插入证书，验证密码后下载新证书"),
+    OrderStatus.AWAITING_UNLOCK: Text("插入证书，设置新密码"),
+    OrderStatus.COMPLETED: Text("已完成；邮寄的订单可查看物流单号"),
+    OrderStatus.CANCELLED: Text("订单已取消"),
+}
+
+
+class OrderQueryGuideScreen(GuideScreen):
+    def heading(self) -> str:
+        return self.t(Text("订单查询"))
+
+    def body(self) -> ComposeResult:
+        yield Static(
+            self.t(Text("登录后可查询本人的全部订单，并继续办理下一步：")), classes="section"
+        )
+        for status, action in NEXT_ACTIONS.items():
+            yield Static(f"{self.t(STATUS_TITLES[status])}：{self.t(action)}", classes="item")

@@ -1,0 +1,104 @@
+"""Staff entry (PIN, with lockout) and the staff panel: the only way out of the kiosk."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
+
+from kiosk.i18n import Text
+from kiosk.screens.base import KioskModal, KioskScreen
+from kiosk.screens.status_line import StatusLine
+
+
+class StaffPinScreen(KioskModal[bool]):
+    """Dismisses with True once a staff PIN is accepted."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.t(Text("工作人员登录")), classes="dialog-title")
+            yield Input(
+                placeholder=self.t(Text("请输入工作人员PIN")),
+                password=True,
+                restrict=r"[0-9]*",
+                max_length=12,
+                id="pin",
+            )
+            yield Static("", id="pin-message", classes="error")
+            with Horizontal(classes="dialog-actions"):
+                yield Button(self.t(Text("确定")), id="confirm", variant="primary")
+                yield Button(self.t(Text("取消")), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.dismiss(False)
+        else:
+            self._check()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._check()
+
+    def _check(self) -> None:
+        pin_input = self.query_one("#pin", Input)
+        pin, pin_input.value = pin_input.value, ""  # the PIN leaves the screen at once
+        gate = self.kiosk.staff_gate
+        message = self.query_one("#pin-message", Static)
+        if gate is None:
+            message.update(self.t(Text("配置有误，无法验证工作人员PIN，请由技术人员处理")))
+            return
+        attempt = gate.try_pin(pin)
+        store = self.kiosk.store
+        if attempt.accepted:
+            if store is not None:
+                store.audit("staff", "sign_in")
+            self.dismiss(True)
+            return
+        if store is not None:
+            store.audit("staff", "pin_refused", locked=attempt.locked_for > 0)
+        if attempt.locked_for > 0:
+            minutes, seconds = divmod(math.ceil(attempt.locked_for), 60)
+            message.update(
+                self.t(Text("错误次数过多，已锁定，请{minutes}分{seconds}秒后再试", minutes=minutes, seconds=seconds))
+            )
+        else:
+            message.update(self.t(Text("PIN不正确，还可尝试{count}次", count=attempt.tries_left)))
+
+
+class StaffScreen(KioskScreen):
+    """The staff panel. Issue 10 grows it into the full dashboard."""
+
+    def compose(self) -> ComposeResult:
+        kiosk = self.kiosk
+        with Horizontal(id="masthead"):
+            yield Static(self.t(Text("工作人员")), id="title")
+        with Vertical(id="guide"):
+            settings = kiosk.settings
+            if settings is not None:
+                yield Static(self.t(Text("终端编号：{kiosk_id}", kiosk_id=settings.kiosk_id)), classes="item")
+            depth = kiosk.queue_depth
+            yield Static(
+                self.t(Text("待同步订单：{count}", count="—" if depth is None else depth)), classes="item"
+            )
+            if kiosk.store is not None:
+                broken = kiosk.store.verify_audit()
+                verdict = Text("完整") if broken is None else Text("第{seq}条记录被改动", seq=broken)
+                yield Static(self.t(Text("审计记录：{verdict}", verdict=verdict)), classes="item")
+            if kiosk.serving_error:
+                yield Static(kiosk.serving_error, classes="technical")
+        with Horizontal(id="actions"):
+            yield Button(self.t(Text("返回首页")), id="back", variant="primary")
+            yield Button(self.t(Text("退出程序")), id="exit-app", variant="error")
+        yield StatusLine(id="status-line")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "back":
+            self.dismiss()
+        elif event.button.id == "exit-app":
+            self.kiosk.exit_by_staff()

@@ -1,0 +1,51 @@
+"""The line at the foot of every screen: backend reachability, orders waiting to sync, the
+kiosk's name, and the discreet staff entry."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from kiosk.i18n import Text
+from kiosk.screens.base import KioskMixin
+
+
+def describe_connection(backend_state: str, queue_depth: int | None) -> Text:
+    if backend_state == "online":
+        link = Text("在线")
+    elif backend_state == "offline":
+        link = Text("离线")
+    else:
+        link = Text("未连接后台")
+    if queue_depth is None:
+        return link
+    if queue_depth == 0:
+        return Text("{link} · 无待同步订单", link=link)
+    return Text("{link} · {count} 单待同步", link=link, count=queue_depth)
+
+
+class StatusLine(KioskMixin, Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Static(id="connection")
+        yield Static(id="kiosk-name")
+        yield Button("·", id="staff-entry", classes="discreet", compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.kiosk, "queue_depth", self._refresh, init=False)
+        self.watch(self.kiosk, "backend_state", self._refresh, init=False)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.query_one("#connection", Static).update(
+            self.t(describe_connection(self.kiosk.backend_state, self.kiosk.queue_depth))
+        )
+        settings = self.kiosk.settings
+        self.query_one("#kiosk-name", Static).update(
+            f"{settings.hall_name} · {settings.kiosk_id}" if settings else ""
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "staff-entry":
+            event.stop()
+            self.kiosk.open_staff_entry()

@@ -1,0 +1,23 @@
+"""The kiosk's local store: orders, attachments, outbox and audit log in SQLite (WAL),
+personal data sealed with AES-GCM under a key kept outside the database."""
+
+from kiosk.store.sealing import KeyFileError, Sealer
+from kiosk.store.store import (
+    AttachmentRecord,
+    OrderNotFound,
+    OrderRecord,
+    OutboxItem,
+    Store,
+    StoreError,
+)
+
+__all__ = [
+    "AttachmentRecord",
+    "KeyFileError",
+    "OrderNotFound",
+    "OrderRecord",
+    "OutboxItem",
+    "Sealer",
+    "Store",
+    "StoreError",
+]

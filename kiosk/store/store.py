@@ -1,0 +1,462 @@
+"""The kiosk's store. One `Store` per process, shared by the UI and its worker threads.
+
+Guarantees the rest of the kiosk relies on:
+- an order's status change and the outbox rows that carry it to the backend are written in
+  one transaction (the outbox pattern), so a crash never leaves one without the other;
+- every status change goes through the domain's status machine;
+- the form (names, ID numbers, phones, addresses ...) and the document images are sealed
+  (AES-GCM) at rest; the database and the attachment folder hold none of them in clear;
+- attachment files are named by the sha256 of their plain bytes and written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.domain.businesses import BusinessCode, Section
+from kiosk.domain.catalog import ProjectSelection
+from kiosk.domain.documents import DocumentKind
+from kiosk.domain.forms import SECTION_FIELDS, FormValues
+from kiosk.domain.status import OrderStatus, transition
+from kiosk.store.schema import migrate
+from kiosk.store.sealing import Sealer
+
+SEALED_SUFFIX = ".sealed"
+GENESIS_HASH = "0" * 64
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class OrderNotFound(StoreError):
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"no order {order_id} in this kiosk's store")
+        self.order_id = order_id
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    order_id: str
+    document: DocumentKind
+    sha256: str
+    size: int
+    media_type: str
+    captured_at: str
+    uploaded_at: str | None
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    id: str
+    business: BusinessCode
+    status: OrderStatus
+    form: FormValues
+    project: ProjectSelection | None
+    fee_fen: int
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    acknowledged_at: str | None
+    purged_at: str | None
+    rejections: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    order_id: str
+    kind: str
+    payload: Mapping[str, Any]
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+
+
+class Store:
+    def __init__(self, database: Path, attachments_dir: Path, sealer: Sealer) -> None:
+        database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        attachments_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = database
+        self.attachments_dir = attachments_dir
+        self._sealer = sealer
+        self._lock = threading.RLock()
+        conn = sqlite3.connect(database, check_same_thread=False, timeout=10)
+        os.chmod(database, 0o600)
+        conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed order survives a power cut, not only a crash of the process.
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        migrate(conn)
+
+    @classmethod
+    def open(cls, data_dir: Path, key_file: Path) -> Store:
+        """The store in `data_dir` with its key; a new key is made only for a new store."""
+        database = data_dir / "kiosk.db"
+        sealer = Sealer.from_key_file(key_file, create=not database.exists())
+        return cls(database, data_dir / "attachments", sealer)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken up front (IMMEDIATE) so another process's writer
+        makes this one wait rather than fail half-way."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # --- orders ---------------------------------------------------------------------------
+    def create_order(
+        self,
+        business: BusinessCode,
+        form: FormValues | None = None,
+        project: ProjectSelection | None = None,
+        fee_fen: int = 0,
+        order_id: str | None = None,
+    ) -> OrderRecord:
+        """A new draft with a permanent UUID (the backend deduplicates on it forever)."""
+        order_id = order_id or str(uuid.uuid4())
+        now = utc_now()
+        with self._write() as db:
+            db["orders"].insert(
+                {
+                    "id": order_id,
+                    "business": BusinessCode(business).value,
+                    "status": OrderStatus.DRAFT.value,
+                    "created_at": now,
+                    "updated_at": now,
+                    "fee_fen": fee_fen,
+                    "project": json.dumps(project.to_json()) if project else None,
+                    "form_sealed": self._seal_form(order_id, form or {}),
+                    "rejections": "{}",
+                }
+            )
+        return self.order(order_id)
+
+    def update_draft(
+        self,
+        order_id: str,
+        *,
+        form: FormValues | None = None,
+        project: ProjectSelection | None = None,
+        fee_fen: int | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {"updated_at": utc_now()}
+        if form is not None:
+            changes["form_sealed"] = self._seal_form(order_id, form)
+        if project is not None:
+            changes["project"] = json.dumps(project.to_json())
+        if fee_fen is not None:
+            changes["fee_fen"] = fee_fen
+        with self._write() as db:
+            status = self._status(order_id)
+            if status not in (OrderStatus.DRAFT, OrderStatus.REJECTED):
+                raise StoreError(f"order {order_id} is {status.value}: only a draft can change")
+            db["orders"].update(order_id, changes)
+
+    def order(self, order_id: str) -> OrderRecord:
+        with self._lock:
+            rows = list(self.db["orders"].rows_where("id = ?", [order_id]))
+        if not rows:
+            raise OrderNotFound(order_id)
+        return self._order_from_row(rows[0])
+
+    def orders(self, statuses: Sequence[OrderStatus] | None = None) -> list[OrderRecord]:
+        where, args = None, None
+        if statuses:
+            where = f"status in ({', '.join('?' * len(statuses))})"
+            args = [status.value for status in statuses]
+        with self._lock:
+            rows = list(self.db["orders"].rows_where(where, args, order_by="created_at desc"))
+        return [self._order_from_row(row) for row in rows]
+
+    def set_status(self, order_id: str, target: OrderStatus, **details: Any) -> None:
+        """Move the order along the status machine (IllegalTransition if not allowed)."""
+        with self._write() as db:
+            transition(self._status(order_id), target)
+            changes: dict[str, Any] = {"status": target.value, "updated_at": utc_now()}
+            if "rejections" in details:
+                changes["rejections"] = json.dumps(details["rejections"], ensure_ascii=False)
+            db["orders"].update(order_id, changes)
+
+    def submit(self, order_id: str) -> None:
+        """Queue the order for the backend: status and outbox rows in one transaction."""
+        with self._write() as db:
+            current = self._status(order_id)
+            transition(current, OrderStatus.AWAITING_REVIEW)
+            now = utc_now()
+            db["orders"].update(
+                order_id,
+                {"status": OrderStatus.AWAITING_REVIEW.value, "updated_at": now, "submitted_at": now},
+            )
+            kind = "create_order" if current is OrderStatus.DRAFT else "resubmit_order"
+            items = [{"kind": kind, "payload": {}}]
+            for row in db["attachments"].rows_where(
+                "order_id = ? and uploaded_at is null", [order_id], order_by="document"
+            ):
+                items.append(
+                    {"kind": "upload_attachment", "payload": {"document": row["document"], "sha256": row["sha256"]}}
+                )
+            items.append({"kind": "submit_order", "payload": {}})
+            db["outbox"].insert_all(
+                {
+                    "order_id": order_id,
+                    "kind": item["kind"],
+                    "payload": json.dumps(item["payload"]),
+                    "created_at": now,
+                    "attempts": 0,
+                }
+                for item in items
+            )
+
+    def discard_draft(self, order_id: str) -> bool:
+        """Delete an unsubmitted order and its images (the idle wipe); False if not a draft."""
+        with self._write() as db:
+            try:
+                status = self._status(order_id)
+            except OrderNotFound:
+                return False
+            if status is not OrderStatus.DRAFT:
+                return False
+            hashes = [row["sha256"] for row in db["attachments"].rows_where("order_id = ?", [order_id])]
+            db["attachments"].delete_where("order_id = ?", [order_id])
+            db["orders"].delete(order_id)
+        self._delete_unreferenced_files(hashes)
+        return True
+
+    def mark_acknowledged(self, order_id: str) -> None:
+        with self._write() as db:
+            self._status(order_id)
+            db["orders"].update(order_id, {"acknowledged_at": utc_now()})
+
+    def purge_personal_data(self, order_id: str) -> None:
+        """Remove the order's personal fields and images from this kiosk, keeping what staff
+        and the sync still need (business, status, unit name and code, project)."""
+        order = self.order(order_id)
+        kept: FormValues = {}
+        for section, values in order.form.items():
+            specs = {spec.key: spec for spec in SECTION_FIELDS.get(Section(section), ())}
+            kept[section] = {
+                key: value for key, value in values.items() if key in specs and not specs[key].personal
+            }
+        with self._write() as db:
+            hashes = [row["sha256"] for row in db["attachments"].rows_where("order_id = ?", [order_id])]
+            db["orders"].update(
+                order_id, {"form_sealed": self._seal_form(order_id, kept), "purged_at": utc_now()}
+            )
+        self._delete_unreferenced_files(hashes)
+
+    # --- attachments ------------------------------------------------------------------------
+    def add_attachment(
+        self, order_id: str, document: DocumentKind, data: bytes, media_type: str
+    ) -> AttachmentRecord:
+        """Keep a captured image for the order (replacing an earlier capture of the document)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        self._write_sealed_file(sha256, data)
+        now = utc_now()
+        with self._write() as db:
+            self._status(order_id)
+            old = list(
+                db["attachments"].rows_where("order_id = ? and document = ?", [order_id, document.value])
+            )
+            db["attachments"].upsert(
+                {
+                    "order_id": order_id,
+                    "document": DocumentKind(document).value,
+                    "sha256": sha256,
+                    "size": len(data),
+                    "media_type": media_type,
+                    "captured_at": now,
+                    "uploaded_at": None,
+                },
+                pk=("order_id", "document"),
+            )
+        self._delete_unreferenced_files([row["sha256"] for row in old if row["sha256"] != sha256])
+        return self.attachments(order_id)[DocumentKind(document)]
+
+    def attachments(self, order_id: str) -> dict[DocumentKind, AttachmentRecord]:
+        with self._lock:
+            rows = list(self.db["attachments"].rows_where("order_id = ?", [order_id]))
+        return {
+            DocumentKind(row["document"]): AttachmentRecord(
+                order_id=row["order_id"],
+                document=DocumentKind(row["document"]),
+                sha256=row["sha256"],
+                size=row["size"],
+                media_type=row["media_type"],
+                captured_at=row["captured_at"],
+                uploaded_at=row["uploaded_at"],
+            )
+            for row in rows
+        }
+
+    def read_attachment(self, sha256: str) -> bytes:
+        sealed = (self.attachments_dir / f"{sha256}{SEALED_SUFFIX}").read_bytes()
+        data = self._sealer.open(sealed, f"attachment:{sha256}")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoreError(f"attachment {sha256} does not match its name")
+        return data
+
+    def mark_uploaded(self, order_id: str, document: DocumentKind) -> None:
+        with self._write() as db:
+            db["attachments"].update((order_id, DocumentKind(document).value), {"uploaded_at": utc_now()})
+
+    # --- outbox ------------------------------------------------------------------------------
+    def pending_outbox(self, limit: int = 100) -> list[OutboxItem]:
+        """Undone items, oldest first, with the order of items within an order kept."""
+        with self._lock:
+            rows = list(
+                self.db["outbox"].rows_where("done_at is null", order_by="id", limit=limit)
+            )
+        return [
+            OutboxItem(
+                id=row["id"],
+                order_id=row["order_id"],
+                kind=row["kind"],
+                payload=json.loads(row["payload"]),
+                attempts=row["attempts"],
+                next_attempt_at=row["next_attempt_at"],
+                last_error=row["last_error"],
+            )
+            for row in rows
+        ]
+
+    def mark_outbox_done(self, item_id: int) -> None:
+        with self._write() as db:
+            db["outbox"].update(item_id, {"done_at": utc_now()})
+
+    def mark_outbox_failed(self, item_id: int, error: str, next_attempt_at: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+                "where id = ?",
+                [error, next_attempt_at, item_id],
+            )
+
+    def queue_depth(self) -> int:
+        """Orders with something still to send: what the status line shows."""
+        with self._lock:
+            row = self._conn.execute(
+                "select count(distinct order_id) from outbox where done_at is null"
+            ).fetchone()
+        return int(row[0])
+
+    # --- audit ---------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, **detail: Any) -> None:
+        """Append a hash-chained record. Never pass personal data or PINs in `detail`."""
+        with self._write() as db:
+            last = self._conn.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
+            seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+            record = {"seq": seq, "at": utc_now(), "actor": actor, "action": action,
+                      "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)}
+            db["audit"].insert({**record, "prev_hash": prev_hash, "hash": _chain_hash(prev_hash, record)})
+
+    def verify_audit(self) -> int | None:
+        """The seq of the first record that does not match the chain, or None if all do."""
+        prev_hash = GENESIS_HASH
+        with self._lock:
+            rows = list(self.db["audit"].rows_where(order_by="seq"))
+        for expected_seq, row in enumerate(rows, start=1):
+            record = {key: row[key] for key in ("seq", "at", "actor", "action", "detail")}
+            if (
+                row["seq"] != expected_seq
+                or row["prev_hash"] != prev_hash
+                or row["hash"] != _chain_hash(prev_hash, record)
+            ):
+                return int(row["seq"])
+            prev_hash = row["hash"]
+        return None
+
+    # --- internals ---------------------------------------------------------------------------
+    def _status(self, order_id: str) -> OrderStatus:
+        row = self._conn.execute("select status from orders where id = ?", [order_id]).fetchone()
+        if row is None:
+            raise OrderNotFound(order_id)
+        return OrderStatus(row[0])
+
+    def _seal_form(self, order_id: str, form: Mapping[str, Mapping[str, str]]) -> bytes:
+        plain = json.dumps({str(k): dict(v) for k, v in form.items()}, ensure_ascii=False)
+        return self._sealer.seal(plain.encode(), f"order:{order_id}:form")
+
+    def _order_from_row(self, row: Mapping[str, Any]) -> OrderRecord:
+        form = json.loads(self._sealer.open(row["form_sealed"], f"order:{row['id']}:form"))
+        return OrderRecord(
+            id=row["id"],
+            business=BusinessCode(row["business"]),
+            status=OrderStatus(row["status"]),
+            form=form,
+            project=ProjectSelection.from_json(json.loads(row["project"])) if row["project"] else None,
+            fee_fen=row["fee_fen"] or 0,
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            submitted_at=row["submitted_at"],
+            acknowledged_at=row["acknowledged_at"],
+            purged_at=row["purged_at"],
+            rejections=json.loads(row["rejections"] or "{}"),
+        )
+
+    def _write_sealed_file(self, sha256: str, data: bytes) -> None:
+        final = self.attachments_dir / f"{sha256}{SEALED_SUFFIX}"
+        if final.exists():
+            return  # content-addressed: the same bytes are already here
+        temporary = final.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(self._sealer.seal(data, f"attachment:{sha256}"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, final)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        directory = os.open(self.attachments_dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _delete_unreferenced_files(self, hashes: Sequence[str]) -> None:
+        """Delete image files no order still needs. A purged order no longer needs its own."""
+        for sha256 in set(hashes):
+            with self._lock:
+                query = (
+                    "select count(*) from attachments a join orders o on o.id = a.order_id "
+                    "where a.sha256 = ? and o.purged_at is null"
+                )
+                still_used = self._conn.execute(query, [sha256]).fetchone()[0]
+            if not still_used:
+                (self.attachments_dir / f"{sha256}{SEALED_SUFFIX}").unlink(missing_ok=True)
+
+
+def _chain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+

@@ -1,0 +1,310 @@
+"""English for every Chinese text the kiosk shows, keyed by the Chinese template.
+
+tests/test_i18n.py fails when a `Text(...)` in the code has no entry here, so a new string
+cannot ship in one language only.
+"""
+
+ENGLISH: dict[str, str] = {
+    # --- fees -----------------------------------------------------------------------------------
+    "按所选证书类型收费": "Priced by the certificate types chosen",
+    "按证书类型收取更新费用": "Renewal price of each certificate type",
+    "只收取USB介质费用": "USB media fee only",
+    "按目录收取服务费": "Service fee from the price list",
+    "免费": "Free",
+    "{certificate}：USB介质费": "{certificate}: USB media fee",
+    # --- documents ----------------------------------------------------------------------------
+    "数字证书申请表": "Digital certificate application form",
+    "经办人签字并加盖单位公章后拍摄": "Signed by the handler and stamped with the unit seal, then photographed",
+    "公章印样表": "Seal sample form",
+    "在印样框内加盖单位公章后拍摄": "Stamp the unit seal in the sample box, then photograph it",
+    "营业执照复印件": "Copy of the business licence",
+    "工商营业执照、事业单位法人证书或统一社会信用代码证复印件，加盖公章": (
+        "Copy of the business licence, public institution certificate or unified social "
+        "credit code certificate, stamped"
+    ),
+    "法人代表身份证复印件": "Copy of the legal representative's ID card",
+    "正反面复印在同一页，加盖公章": "Both sides on one page, stamped",
+    "经办人身份证复印件": "Copy of the handler's ID card",
+    "情况说明": "Situation statement",
+    "写明改派原因，加盖公章后拍摄": "State the reason for redirecting, stamp it, then photograph it",
+    # --- operation types on the form ----------------------------------------------------------
+    "证书申请": "Certificate application",
+    "证书更新": "Renewal",
+    "证书补办": "Reissue",
+    "PIN码解锁": "PIN unlock",
+    "其它": "Other",
+    "证书信息变更": "Certificate information change",
+    # --- businesses ---------------------------------------------------------------------------
+    "证书新办": "New certificate",
+    "首次办理证书的新用户": "First certificate for a new subscriber",
+    "延长证书有效期": "Extend a certificate's validity",
+    "如单位信息已发生变化，请先办理证书变更，再办理证书更新": (
+        "If the unit's information has changed, do an information change first, then the renewal"
+    ),
+    "证书变更": "Information change",
+    "证书或单位信息发生变更": "The certificate's or the unit's information changed",
+    "证书盘损坏或丢失，重新办理": "Key broken or lost: issue it again",
+    "在线解锁": "Unlock key",
+    "证书盘密码遗忘或被锁定": "Key password forgotten or key locked",
+    "证书注销": "Revoke",
+    "证书盘丢失，注销证书防冒用": "Key lost: revoke the certificate against misuse",
+    "改派": "Redirect shipment",
+    "改邮寄地址、自提改邮寄、退件重寄": "Change address, pickup to mail, resend a returned parcel",
+    # --- validators ---------------------------------------------------------------------------
+    "请填写{field}": "Please fill in {field}",
+    "{field}应为18位，当前为{count}位": "{field} must have 18 characters, it has {count}",
+    "{field}第{position}位“{char}”无效：只能是数字或大写字母（不含I、O、Z、S、V）": (
+        "{field}: character {position} \"{char}\" is not allowed: only digits and capital "
+        "letters (not I, O, Z, S, V)"
+    ),
+    "{field}第1位（登记管理部门代码）“{char}”无效": (
+        "{field}: the first character (registration authority) \"{char}\" is not valid"
+    ),
+    "{field}第3至8位应为行政区划代码（6位数字）": (
+        "{field}: characters 3 to 8 must be the region code (6 digits)"
+    ),
+    "{field}校验位不符，请逐位核对": (
+        "{field}: the check character does not match; please check every character"
+    ),
+    "15位旧{field}已停用，请填写18位{field}": (
+        "The old 15-digit {field} is no longer valid; please enter the 18-character {field}"
+    ),
+    "{field}第{position}位“{char}”应为数字": "{field}: character {position} \"{char}\" must be a digit",
+    "{field}第18位应为数字或X": "{field}: the 18th character must be a digit or X",
+    "{field}前6位（地址码）“{code}”不是有效的行政区划代码": (
+        "{field}: the first 6 digits \"{code}\" are not a valid region code"
+    ),
+    "{field}中的出生日期“{birth}”不存在": "{field}: the birth date \"{birth}\" does not exist",
+    "{field}中的出生日期“{birth}”晚于今天": "{field}: the birth date \"{birth}\" is after today",
+    "{field}中的出生年份{year}不合理": "{field}: the birth year {year} is not plausible",
+    "请填写纳税人识别号": "Please fill in the taxpayer ID",
+    "纳税人识别号应为15、18或20位，当前为{count}位": (
+        "The taxpayer ID must have 15, 18 or 20 characters, it has {count}"
+    ),
+    "纳税人识别号中的“{char}”无效：只能是数字和大写字母": (
+        "Taxpayer ID: \"{char}\" is not allowed: only digits and capital letters"
+    ),
+    "纳税人识别号校验位不符：18位的纳税人识别号即统一社会信用代码，请逐位核对": (
+        "Taxpayer ID: the check character does not match; an 18-character taxpayer ID is the "
+        "unified social credit code, please check every character"
+    ),
+    "纳税人识别号前6位应为行政区划代码（6位数字）": (
+        "Taxpayer ID: the first 6 characters must be the region code (6 digits)"
+    ),
+    "{field}只能包含数字": "{field} may contain digits only",
+    "{field}应为11位数字，当前为{count}位": "{field} must have 11 digits, it has {count}",
+    "{field}应以13至19开头": "{field} must start with 13 to 19",
+    "{field}格式不正确，例如 023-12345678 或 13812345678": (
+        "{field} is not a phone number, e.g. 023-12345678 or 13812345678"
+    ),
+    "{field}太长（最多254个字符）": "{field} is too long (254 characters at most)",
+    "{field}应包含一个“@”，例如 name@example.com": "{field} needs one \"@\", e.g. name@example.com",
+    "{field}“@”前面只能是英文字母、数字和 . _ % + - 符号": (
+        "{field}: before the \"@\" only letters, digits and . _ % + - are allowed"
+    ),
+    "{field}“@”前面的“.”不能在开头、结尾或连续出现": (
+        "{field}: a \".\" before the \"@\" cannot start, end or repeat"
+    ),
+    "{field}的域名“{domain}”不完整或有误，例如 example.com": (
+        "{field}: the domain \"{domain}\" is incomplete or wrong, e.g. example.com"
+    ),
+    "请填写银行账号": "Please fill in the bank account",
+    "银行账号只能包含数字": "The bank account may contain digits only",
+    "银行账号应为8至30位数字，当前为{count}位": (
+        "The bank account must have 8 to 30 digits, it has {count}"
+    ),
+    "{field}只能包含汉字和间隔号“·”，不能包含“{char}”": (
+        "{field} may contain Chinese characters and the middle dot \"·\" only, not \"{char}\""
+    ),
+    "{field}中的间隔号“·”不能在开头、结尾或连续出现": (
+        "{field}: the middle dot \"·\" cannot start, end or repeat"
+    ),
+    "{field}至少2个汉字": "{field} needs at least 2 Chinese characters",
+    "{field}最多30个字": "{field} has 30 characters at most",
+    "{field}含有不可见字符{char}，请重新输入": (
+        "{field} contains the invisible character {char}; please type it again"
+    ),
+    "{field}不能包含“{char}”": "{field} cannot contain \"{char}\"",
+    "{field}应包含汉字或字母": "{field} must contain Chinese characters or letters",
+    "{field}至少2个字": "{field} needs at least 2 characters",
+    "{field}最多100个字，当前为{count}个字": "{field} has 100 characters at most, it has {count}",
+    "请填写完整的{field}：省、市、区县、街道和门牌号": (
+        "Please give the full {field}: province, city, district, street and number"
+    ),
+    "{field}最多120个字": "{field} has 120 characters at most",
+    "{field}最多{limit}个字，当前为{count}个字": "{field} has {limit} characters at most, it has {count}",
+    # --- field names --------------------------------------------------------------------------
+    "统一社会信用代码": "Unified social credit code",
+    "身份证号码": "ID number",
+    "手机号码": "Mobile number",
+    "电话": "Phone",
+    "电子邮箱": "E-mail",
+    "姓名": "Name",
+    "单位名称": "Unit name",
+    "企业名称": "Company name",
+    "法人姓名": "Legal representative's name",
+    "法人身份证号码": "Legal representative's ID number",
+    "法人移动电话": "Legal representative's mobile",
+    "发票类型": "Invoice type",
+    "发票抬头": "Invoice title",
+    "纳税人识别号": "Taxpayer ID",
+    "开户银行": "Bank",
+    "银行账号": "Bank account",
+    "购买方开票信息电话": "Buyer's invoice phone",
+    "注册地址": "Registered address",
+    "经办人姓名": "Handler's name",
+    "经办人身份证号码": "Handler's ID number",
+    "经办人移动电话": "Handler's mobile",
+    "经办人电子邮箱": "Handler's e-mail",
+    "收件人": "Recipient",
+    "收件人电话": "Recipient's phone",
+    "邮寄地址": "Mailing address",
+    "改派原因": "Reason for redirecting",
+    # --- form sections and rules ----------------------------------------------------------------
+    "证书信息": "Certificate",
+    "单位信息": "Unit",
+    "发票信息": "Invoice",
+    "经办人信息": "Handler",
+    "领取方式": "Delivery",
+    "请选择{field}": "Please choose {field}",
+    "发票抬头应与单位名称“{unit}”一致": "The invoice title must be the unit name \"{unit}\"",
+    "增值税专用发票须填写{field}": "A VAT special invoice needs {field}",
+    "邮寄须填写{field}": "Mail delivery needs {field}",
+    "普通电子发票": "Ordinary e-invoice",
+    "增值税专用发票": "VAT special invoice",
+    "邮寄": "Mail",
+    "自提": "Self-pickup",
+    "邮寄地址填写错误": "The mailing address was wrong",
+    "自提改邮寄": "Mail instead of self-pickup",
+    "退回件重新邮寄": "Resend a returned parcel",
+    # --- steps --------------------------------------------------------------------------------
+    "登录": "Sign in",
+    "网络不通，无法发送短信验证码：请联系大厅工作人员当面核验身份": (
+        "No network, so no SMS code can be sent: please ask the hall staff to check your identity in person"
+    ),
+    "插入证书": "Insert key",
+    "选择订单": "Choose order",
+    "网络不通，只能选择在本机办理的订单": "No network: only orders made at this kiosk can be chosen",
+    "项目选择": "Project",
+    "录入信息": "Information",
+    "核对信息": "Review",
+    "打印表格": "Print forms",
+    "拍摄资料": "Capture documents",
+    "提交": "Submit",
+    "网络不通：订单已保存在本机，联网后自动提交，不会丢失": (
+        "No network: the order is saved on this kiosk and is sent automatically when the network "
+        "returns; nothing is lost"
+    ),
+    "打印回执": "Print receipt",
+    "付款": "Pay",
+    "网络不通，暂时无法付款，请稍后在“订单查询”中付款": (
+        "No network, so payment is not possible now; pay later from \"Order query\""
+    ),
+    "下载证书": "Download certificate",
+    "网络不通，暂时无法下载证书，请稍后在“订单查询”中下载": (
+        "No network, so the certificate cannot be downloaded now; download it later from \"Order query\""
+    ),
+    "解锁": "Unlock",
+    "网络不通，暂时无法解锁，请稍后在“订单查询”中解锁": (
+        "No network, so the key cannot be unlocked now; unlock it later from \"Order query\""
+    ),
+    # --- catalog ------------------------------------------------------------------------------
+    "项目所属区域": "Region",
+    "项目所属平台": "Platform",
+    "项目大类": "Category",
+    "子项目": "Sub-project",
+    "市场主体": "Market role",
+    "请至少选择一种证书": "Please choose at least one certificate",
+    "请选择完整的项目：区域、平台、项目大类、子项目和市场主体": (
+        "Please choose the whole project: region, platform, category, sub-project and market role"
+    ),
+    "“{certificate}”不属于“{role}”可办理的证书": "\"{certificate}\" is not offered to \"{role}\"",
+    "“{certificate}”必须办理（{condition}如是，可不办理）": (
+        "\"{certificate}\" is required (not needed if the answer to \"{condition}\" is yes)"
+    ),
+    "“{certificate}”必须办理": "\"{certificate}\" is required",
+    # --- order states -------------------------------------------------------------------------
+    "草稿": "Draft",
+    "资料待审核": "Awaiting review",
+    "审核驳回": "Rejected",
+    "待付款": "Awaiting payment",
+    "待发货": "Awaiting shipment",
+    "待下载": "Awaiting download",
+    "待解锁": "Awaiting unlock",
+    "完成": "Completed",
+    "已取消": "Cancelled",
+    "订单状态不能从“{current}”变为“{target}”": "An order cannot go from \"{current}\" to \"{target}\"",
+    # --- home, guides and status line -----------------------------------------------------------
+    "数字证书自助服务终端": "Digital Certificate Self-Service Kiosk",
+    "请选择要办理的业务": "Please choose a service",
+    "订单查询": "Order query",
+    "查看状态、付款、下载、解锁": "Status, payment, download, unlock",
+    "等待审核，一般1个工作日内完成": "Waiting for review, usually within one working day",
+    "查看驳回原因，只修改被驳回的信息或资料后重新提交": (
+        "See why it was rejected, fix only what was rejected and submit again"
+    ),
+    "付款：微信或支付宝扫码": "Pay: scan with WeChat or Alipay",
+    "等待发货或到大厅自提；可办理改派": "Waiting to be shipped or picked up; can be redirected",
+    "插入证书，验证密码后下载新证书": "Insert the key, enter its password, download the new certificate",
+    "插入证书，设置新密码": "Insert the key and set a new password",
+    "已完成；邮寄的订单可查看物流单号": "Done; mailed orders show their tracking number",
+    "订单已取消": "The order was cancelled",
+    "请准备以下资料（所有复印件一律加盖单位公章）：": (
+        "Please prepare these documents (every copy stamped with the unit seal):"
+    ),
+    "本机打印": "printed here",
+    "自带": "bring your own",
+    "办理步骤：": "Steps:",
+    "费用：{rule}": "Fee: {rule}",
+    "网络中断时：可以填写、打印、拍摄并提交，订单保存在本机，联网后自动上传": (
+        "Without network you can still fill in, print, capture and submit: the order is kept on "
+        "this kiosk and sent when the network returns"
+    ),
+    "登录需要短信验证码；网络中断时，请大厅工作人员当面核验身份": (
+        "Signing in needs an SMS code; without network, hall staff check your identity in person"
+    ),
+    "登录后可查询本人的全部订单，并继续办理下一步：": (
+        "After signing in you see all your orders and continue with the next step:"
+    ),
+    "返回首页": "Home",
+    "请携带要办理的数字证书（USB Key），办理时插入读卡口，完成前请勿拔出": (
+        "Bring the certificate key (USB key), insert it in the slot, and do not pull it out "
+        "until the business is done"
+    ),
+    "审核通过后（一般1个工作日）：{steps}": "After approval (usually one working day): {steps}",
+    "需要联网的步骤：{steps}": "Steps that need the network: {steps}",
+    "在线": "Online",
+    "离线": "Offline",
+    "未连接后台": "Backend not connected",
+    "{link} · 无待同步订单": "{link} · nothing waiting to sync",
+    "{link} · {count} 单待同步": "{link} · {count} orders waiting to sync",
+    "暂停服务": "Out of service",
+    "本机暂时无法办理业务，请到人工窗口办理，给您带来不便敬请谅解": (
+        "This kiosk cannot serve right now. Please go to a staffed counter; we apologise for the "
+        "inconvenience"
+    ),
+    "您还在办理吗？": "Are you still there?",
+    "{seconds}秒后将返回首页，并清除本次填写的内容": (
+        "In {seconds} seconds the kiosk returns home and clears what you entered"
+    ),
+    "继续办理": "Continue",
+    # --- staff ----------------------------------------------------------------------------------
+    "工作人员登录": "Staff sign-in",
+    "请输入工作人员PIN": "Staff PIN",
+    "确定": "OK",
+    "取消": "Cancel",
+    "配置有误，无法验证工作人员PIN，请由技术人员处理": (
+        "The settings are broken, so no staff PIN can be checked; a technician must fix the kiosk"
+    ),
+    "错误次数过多，已锁定，请{minutes}分{seconds}秒后再试": (
+        "Too many wrong PINs: locked, try again in {minutes} min {seconds} s"
+    ),
+    "PIN不正确，还可尝试{count}次": "Wrong PIN, {count} tries left",
+    "工作人员": "Staff",
+    "终端编号：{kiosk_id}": "Kiosk: {kiosk_id}",
+    "待同步订单：{count}": "Orders waiting to sync: {count}",
+    "审计记录：{verdict}": "Audit trail: {verdict}",
+    "完整": "intact",
+    "第{seq}条记录被改动": "record {seq} was altered",
+    "退出程序": "Exit the kiosk app",
+}

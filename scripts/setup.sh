@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk and its tests need, on a fresh Debian 12 machine as root:
+# the Debian packages in deploy/apt-packages.txt, a virtualenv in .venv, and this project
+# with the pinned versions of requirements.lock. Idempotent: a second run that has nothing
+# to do finishes in well under a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.installed-from
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages ---------------------------------------------------------------------
+mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' deploy/apt-packages.txt)
+# Debian's own python3 needs python3-venv for `-m venv` (ensurepip); other builds have it.
+if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    wanted+=(python3-venv)
+fi
+missing=()
+for pkg in "${wanted[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        log "missing Debian packages: ${missing[*]} (run this as root, or install them)"
+        exit 1
+    fi
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- virtualenv and the project ----------------------------------------------------------
+want_stamp=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
+if [[ -x $VENV/bin/python && -f $STAMP && $(cat "$STAMP") == "$want_stamp" ]]; then
+    exit 0
+fi
+if [[ ! -x $VENV/bin/python ]]; then
+    log "creating $VENV with $("$PYTHON" --version)"
+    "$PYTHON" -m venv "$VENV"
+fi
+log "installing the project and its pinned dependencies"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    -c requirements.lock -e '.[dev]'
+echo "$want_stamp" >"$STAMP"
+log "ready"

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import KioskSettings
+from kiosk.locations import Locations, locations
+from kiosk.store import Store
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand, so idle timeouts need no sleeping."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real kiosk's files or picks up a developer's KIOSK_* settings."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("KIOSK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KIOSK_HOME", str(tmp_path / "kiosk-home"))
+
+
+@pytest.fixture
+def where(tmp_path: Path) -> Locations:
+    return locations(tmp_path / "kiosk-home")
+
+
+@pytest.fixture
+def store(where: Locations) -> Iterator[Store]:
+    opened = Store.open(where.data_dir, where.key_file)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings() -> KioskSettings:
+    return KioskSettings(idle_timeout_s=120, idle_countdown_s=15)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

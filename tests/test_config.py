@@ -1,0 +1,50 @@
+"""Settings: embedded defaults, a TOML file, KIOSK_* variables, and a clear error for bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.config import SettingsError, load_settings
+from kiosk.staff_auth import verify_pin
+
+
+def test_embedded_defaults(where) -> None:
+    settings = load_settings(where)
+    assert settings.idle_timeout_s == 120
+    assert settings.idle_countdown_s == 15
+    assert settings.language == "zh"
+    assert settings.catalog_path.is_file()
+    assert verify_pin("246810", settings.staff_pin_hash)  # the README's demo PIN
+
+
+def test_toml_file_then_environment(where, monkeypatch: pytest.MonkeyPatch) -> None:
+    where.config_file.parent.mkdir(parents=True, exist_ok=True)
+    where.config_file.write_text('kiosk_id = "hall-07"\nidle_timeout_s = 90\n', encoding="utf-8")
+    assert load_settings(where).kiosk_id == "hall-07"
+    monkeypatch.setenv("KIOSK_IDLE_TIMEOUT_S", "60")
+    settings = load_settings(where)
+    assert (settings.kiosk_id, settings.idle_timeout_s) == ("hall-07", 60)
+
+
+@pytest.mark.parametrize(
+    ("toml", "complaint"),
+    [
+        ("idle_timeout_s = -1\n", "idle_timeout_s: Input should be greater than 0"),
+        ('language = "fr"\n', "language: Input should be 'zh' or 'en'"),
+        ('kiosk_id = "hall 1"\n', "kiosk_id: String should match pattern"),
+        ('idle_timeout = 30\n', "idle_timeout: Extra inputs are not permitted"),
+        ('catalog_path = "/nowhere.json"\n', "catalog_path /nowhere.json is not a file"),
+        ("idle_timeout_s = \n", "cannot read the kiosk settings"),
+    ],
+)
+def test_bad_settings_name_the_setting(where, toml: str, complaint: str) -> None:
+    where.config_file.parent.mkdir(parents=True, exist_ok=True)
+    where.config_file.write_text(toml, encoding="utf-8")
+    with pytest.raises(SettingsError, match=complaint.replace("(", r"\(")):
+        load_settings(where)
+
+
+def test_kiosk_home_points_everything_at_one_folder(where, tmp_path) -> None:
+    base = tmp_path / "kiosk-home"
+    for path in (where.config_file, where.data_dir, where.key_file, where.log_dir):
+        assert path.is_relative_to(base)
