@@ -18,12 +18,11 @@ from kiosk.i18n import Language, Text, say
 from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
 from kiosk.screens.home import HomeScreen
-from kiosk.screens.idle_countdown import IdleCountdownScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
-from kiosk.screens.out_of_service import OutOfServiceScreen
 from kiosk.session import Session
 
 if TYPE_CHECKING:
+    from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.config import KioskSettings
     from kiosk.staff_auth import StaffGate
     from kiosk.store import Store
@@ -34,7 +33,7 @@ IDLE_CHECK_INTERVAL = 0.5
 class KioskApp(App[None], inherit_bindings=False):
     """`inherit_bindings=False`: no Ctrl+Q / Ctrl+C quit; the only way out is staff mode."""
 
-    CSS_PATH = "screens/kiosk.tcss"
+    CSS_PATH = Path(__file__).parent / "screens" / "kiosk.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = []
     TITLE = "数字证书自助服务终端"
@@ -42,6 +41,7 @@ class KioskApp(App[None], inherit_bindings=False):
     language: reactive[Language] = reactive("zh")
     backend_state: reactive[str] = reactive("unknown")  # unknown | online | offline
     queue_depth: reactive[int | None] = reactive(None)
+    settings_version: reactive[int] = reactive(0)  # bumped when settings (re)load
 
     def __init__(
         self,
@@ -101,6 +101,7 @@ class KioskApp(App[None], inherit_bindings=False):
             message.settings.idle_timeout_s, message.settings.idle_countdown_s, self.clock()
         )
         self.set_interval(IDLE_CHECK_INTERVAL, self.tick_idle, name="idle-watch")
+        self.settings_version += 1
         self.post_message(QueueChanged())
 
     def on_runtime_failed(self, message: RuntimeFailed) -> None:
@@ -116,6 +117,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_to_out_of_service()
 
     def switch_to_out_of_service(self) -> None:
+        from kiosk.screens.out_of_service import OutOfServiceScreen
+
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(OutOfServiceScreen(id="out-of-service"))
@@ -183,6 +186,8 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.at_rest:
             self.idle.touch(self.clock())
             return
+        from kiosk.screens.idle_countdown import IdleCountdownScreen
+
         state = self.idle.state(self.clock())
         countdown = self._countdown_screen()
         if state.phase is IdlePhase.EXPIRED:
@@ -196,6 +201,8 @@ class KioskApp(App[None], inherit_bindings=False):
             countdown.dismiss()
 
     def _countdown_screen(self) -> IdleCountdownScreen | None:
+        from kiosk.screens.idle_countdown import IdleCountdownScreen
+
         screen = self.screen
         return screen if isinstance(screen, IdleCountdownScreen) else None
 

@@ -3,7 +3,7 @@ staff entry and exit, and the out-of-service screen."""
 
 from __future__ import annotations
 
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
 from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
@@ -13,6 +13,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_countdown import IdleCountdownScreen
 from kiosk.screens.out_of_service import OutOfServiceScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
+from kiosk.screens.tile import Tile
 from kiosk.store import OrderNotFound, Store
 
 SIZE = (120, 40)
@@ -33,12 +34,22 @@ def screen_text(app: KioskApp) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
 
 
+async def test_tiles_answer_the_keyboard(where, settings, store, clock) -> None:
+    app = make_app(where, settings, store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#business-revoke", Tile).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, BusinessGuideScreen)
+        assert app.screen.business.code is BusinessCode.REVOKE
+
+
 async def test_home_shows_every_business_and_order_query(where, settings, store, clock) -> None:
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert isinstance(app.screen, HomeScreen)
-        labels = {button.id: str(button.label) for button in app.screen.query(Button)}
+        labels = {tile.id: str(tile.render()) for tile in app.screen.query(Tile)}
         for code, business in BUSINESSES.items():
             assert labels[f"business-{code.value}"].startswith(business.title)
         assert labels["order-query"].startswith("订单查询")
@@ -61,7 +72,7 @@ async def test_a_business_opens_its_guide_once_even_on_a_double_tap(where, setti
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        tile = app.screen.query_one("#business-renewal", Button)
+        tile = app.screen.query_one("#business-renewal", Tile)
         tile.press()
         tile.press()  # a touch screen delivers a double tap as two presses
         await pilot.pause()
@@ -163,7 +174,7 @@ async def test_language_switch_and_idle_resets_it(where, settings, store, clock)
         await pilot.click("#language")
         await pilot.pause()
         assert app.language == "en"
-        labels = {button.id: str(button.label) for button in app.screen.query(Button)}
+        labels = {tile.id: str(tile.render()) for tile in app.screen.query(Tile)}
         assert labels["business-new"].startswith("New certificate")
         assert labels["language"] == "中文"
         assert "Please choose a service" in screen_text(app)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskMixin
+from kiosk.screens.tile import Tile
 
 
 def describe_connection(backend_state: str, queue_depth: int | None) -> Text:
@@ -27,25 +28,28 @@ def describe_connection(backend_state: str, queue_depth: int | None) -> Text:
 
 class StatusLine(KioskMixin, Horizontal):
     def compose(self) -> ComposeResult:
-        yield Static(id="connection")
-        yield Static(id="kiosk-name")
-        yield Button("·", id="staff-entry", classes="discreet", compact=True)
+        connection, name = self._texts()
+        yield Static(connection, id="connection")
+        yield Static(name, id="kiosk-name")
+        yield Tile("·", id="staff-entry", classes="discreet")
 
     def on_mount(self) -> None:
         self.watch(self.kiosk, "queue_depth", self._refresh, init=False)
         self.watch(self.kiosk, "backend_state", self._refresh, init=False)
-        self._refresh()
+        self.watch(self.kiosk, "settings_version", self._refresh, init=False)
+
+    def _texts(self) -> tuple[str, str]:
+        kiosk = self.kiosk
+        connection = self.t(describe_connection(kiosk.backend_state, kiosk.queue_depth))
+        settings = kiosk.settings
+        return connection, f"{settings.hall_name} · {settings.kiosk_id}" if settings else ""
 
     def _refresh(self) -> None:
-        self.query_one("#connection", Static).update(
-            self.t(describe_connection(self.kiosk.backend_state, self.kiosk.queue_depth))
-        )
-        settings = self.kiosk.settings
-        self.query_one("#kiosk-name", Static).update(
-            f"{settings.hall_name} · {settings.kiosk_id}" if settings else ""
-        )
+        connection, name = self._texts()
+        self.query_one("#connection", Static).update(connection)
+        self.query_one("#kiosk-name", Static).update(name)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "staff-entry":
+    def on_tile_pressed(self, event: Tile.Pressed) -> None:
+        if event.tile.id == "staff-entry":
             event.stop()
             self.kiosk.open_staff_entry()
