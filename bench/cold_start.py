@@ -7,6 +7,7 @@ Target: ratio <= 1.3 (the kiosk may cost at most 30 % more than Textual itself).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -57,7 +58,12 @@ def one_start(target: str, home: str) -> float:
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, target, str(marker_write)],
-        stdin=slave, stdout=slave, stderr=slave, pass_fds=(marker_write,), env=env, close_fds=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        pass_fds=(marker_write,),
+        env=env,
+        close_fds=True,
     )
     os.close(slave)
     os.close(marker_write)
@@ -71,10 +77,8 @@ def one_start(target: str, home: str) -> float:
             if marker_read in ready and os.read(marker_read, 64):
                 painted_at = time.perf_counter()
             if master in ready:
-                try:
-                    os.read(master, 65536)  # keep the terminal drained so the child never blocks
-                except OSError:
-                    pass
+                with contextlib.suppress(OSError):  # keep the pty drained: the child never blocks
+                    os.read(master, 65536)
     finally:
         child.kill()
         child.wait()

@@ -14,7 +14,7 @@ from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kiosk.i18n import Language, Text, say
+from kiosk.i18n import Language, say
 from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
 from kiosk.screens.home import HomeScreen
@@ -22,8 +22,8 @@ from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
 from kiosk.session import Session
 
 if TYPE_CHECKING:
-    from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.config import KioskSettings
+    from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffGate
     from kiosk.store import Store
 

@@ -18,10 +18,7 @@ from pydantic_settings import (
 from kiosk.locations import SHIPPED_DATA, Locations, locations
 
 # The demo staff PIN is 246810 (README). A real kiosk sets its own hash: `kiosk hash-pin`.
-DEMO_STAFF_PIN_HASH = (
-    "scrypt$16384$8$1$ZGVtby1raW9zay1zYWx0$"
-    "or90a73UY1SFD1iD7iCiO3iWjTuailQbJfRhQszYi2E="
-)
+DEMO_STAFF_PIN_HASH = "scrypt$16384$8$1$ZGVtby1raW9zay1zYWx0$or90a73UY1SFD1iD7iCiO3iWjTuailQbJfRhQszYi2E="
 
 
 class KioskSettings(BaseSettings):

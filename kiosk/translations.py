@@ -14,7 +14,9 @@ ENGLISH: dict[str, str] = {
     "{certificate}：USB介质费": "{certificate}: USB media fee",
     # --- documents ----------------------------------------------------------------------------
     "数字证书申请表": "Digital certificate application form",
-    "经办人签字并加盖单位公章后拍摄": "Signed by the handler and stamped with the unit seal, then photographed",
+    "经办人签字并加盖单位公章后拍摄": (
+        "Signed by the handler and stamped with the unit seal, then photographed"
+    ),
     "公章印样表": "Seal sample form",
     "在印样框内加盖单位公章后拍摄": "Stamp the unit seal in the sample box, then photograph it",
     "营业执照复印件": "Copy of the business licence",
@@ -54,11 +56,11 @@ ENGLISH: dict[str, str] = {
     "请填写{field}": "Please fill in {field}",
     "{field}应为18位，当前为{count}位": "{field} must have 18 characters, it has {count}",
     "{field}第{position}位“{char}”无效：只能是数字或大写字母（不含I、O、Z、S、V）": (
-        "{field}: character {position} \"{char}\" is not allowed: only digits and capital "
+        '{field}: character {position} "{char}" is not allowed: only digits and capital '
         "letters (not I, O, Z, S, V)"
     ),
     "{field}第1位（登记管理部门代码）“{char}”无效": (
-        "{field}: the first character (registration authority) \"{char}\" is not valid"
+        '{field}: the first character (registration authority) "{char}" is not valid'
     ),
     "{field}第3至8位应为行政区划代码（6位数字）": (
         "{field}: characters 3 to 8 must be the region code (6 digits)"
@@ -69,20 +71,20 @@ ENGLISH: dict[str, str] = {
     "15位旧{field}已停用，请填写18位{field}": (
         "The old 15-digit {field} is no longer valid; please enter the 18-character {field}"
     ),
-    "{field}第{position}位“{char}”应为数字": "{field}: character {position} \"{char}\" must be a digit",
+    "{field}第{position}位“{char}”应为数字": '{field}: character {position} "{char}" must be a digit',
     "{field}第18位应为数字或X": "{field}: the 18th character must be a digit or X",
     "{field}前6位（地址码）“{code}”不是有效的行政区划代码": (
-        "{field}: the first 6 digits \"{code}\" are not a valid region code"
+        '{field}: the first 6 digits "{code}" are not a valid region code'
     ),
-    "{field}中的出生日期“{birth}”不存在": "{field}: the birth date \"{birth}\" does not exist",
-    "{field}中的出生日期“{birth}”晚于今天": "{field}: the birth date \"{birth}\" is after today",
+    "{field}中的出生日期“{birth}”不存在": '{field}: the birth date "{birth}" does not exist',
+    "{field}中的出生日期“{birth}”晚于今天": '{field}: the birth date "{birth}" is after today',
     "{field}中的出生年份{year}不合理": "{field}: the birth year {year} is not plausible",
     "请填写纳税人识别号": "Please fill in the taxpayer ID",
     "纳税人识别号应为15、18或20位，当前为{count}位": (
         "The taxpayer ID must have 15, 18 or 20 characters, it has {count}"
     ),
     "纳税人识别号中的“{char}”无效：只能是数字和大写字母": (
-        "Taxpayer ID: \"{char}\" is not allowed: only digits and capital letters"
+        'Taxpayer ID: "{char}" is not allowed: only digits and capital letters'
     ),
     "纳税人识别号校验位不符：18位的纳税人识别号即统一社会信用代码，请逐位核对": (
         "Taxpayer ID: the check character does not match; an 18-character taxpayer ID is the "
@@ -98,33 +100,31 @@ ENGLISH: dict[str, str] = {
         "{field} is not a phone number, e.g. 023-12345678 or 13812345678"
     ),
     "{field}太长（最多254个字符）": "{field} is too long (254 characters at most)",
-    "{field}应包含一个“@”，例如 name@example.com": "{field} needs one \"@\", e.g. name@example.com",
+    "{field}应包含一个“@”，例如 name@example.com": '{field} needs one "@", e.g. name@example.com',
     "{field}“@”前面只能是英文字母、数字和 . _ % + - 符号": (
-        "{field}: before the \"@\" only letters, digits and . _ % + - are allowed"
+        '{field}: before the "@" only letters, digits and . _ % + - are allowed'
     ),
     "{field}“@”前面的“.”不能在开头、结尾或连续出现": (
-        "{field}: a \".\" before the \"@\" cannot start, end or repeat"
+        '{field}: a "." before the "@" cannot start, end or repeat'
     ),
     "{field}的域名“{domain}”不完整或有误，例如 example.com": (
-        "{field}: the domain \"{domain}\" is incomplete or wrong, e.g. example.com"
+        '{field}: the domain "{domain}" is incomplete or wrong, e.g. example.com'
     ),
     "请填写银行账号": "Please fill in the bank account",
     "银行账号只能包含数字": "The bank account may contain digits only",
-    "银行账号应为8至30位数字，当前为{count}位": (
-        "The bank account must have 8 to 30 digits, it has {count}"
-    ),
+    "银行账号应为8至30位数字，当前为{count}位": ("The bank account must have 8 to 30 digits, it has {count}"),
     "{field}只能包含汉字和间隔号“·”，不能包含“{char}”": (
-        "{field} may contain Chinese characters and the middle dot \"·\" only, not \"{char}\""
+        '{field} may contain Chinese characters and the middle dot "·" only, not "{char}"'
     ),
     "{field}中的间隔号“·”不能在开头、结尾或连续出现": (
-        "{field}: the middle dot \"·\" cannot start, end or repeat"
+        '{field}: the middle dot "·" cannot start, end or repeat'
     ),
     "{field}至少2个汉字": "{field} needs at least 2 Chinese characters",
     "{field}最多30个字": "{field} has 30 characters at most",
     "{field}含有不可见字符{char}，请重新输入": (
         "{field} contains the invisible character {char}; please type it again"
     ),
-    "{field}不能包含“{char}”": "{field} cannot contain \"{char}\"",
+    "{field}不能包含“{char}”": '{field} cannot contain "{char}"',
     "{field}应包含汉字或字母": "{field} must contain Chinese characters or letters",
     "{field}至少2个字": "{field} needs at least 2 characters",
     "{field}最多100个字，当前为{count}个字": "{field} has 100 characters at most, it has {count}",
@@ -167,7 +167,7 @@ ENGLISH: dict[str, str] = {
     "经办人信息": "Handler",
     "领取方式": "Delivery",
     "请选择{field}": "Please choose {field}",
-    "发票抬头应与单位名称“{unit}”一致": "The invoice title must be the unit name \"{unit}\"",
+    "发票抬头应与单位名称“{unit}”一致": 'The invoice title must be the unit name "{unit}"',
     "增值税专用发票须填写{field}": "A VAT special invoice needs {field}",
     "邮寄须填写{field}": "Mail delivery needs {field}",
     "普通电子发票": "Ordinary e-invoice",
@@ -198,15 +198,15 @@ ENGLISH: dict[str, str] = {
     "打印回执": "Print receipt",
     "付款": "Pay",
     "网络不通，暂时无法付款，请稍后在“订单查询”中付款": (
-        "No network, so payment is not possible now; pay later from \"Order query\""
+        'No network, so payment is not possible now; pay later from "Order query"'
     ),
     "下载证书": "Download certificate",
     "网络不通，暂时无法下载证书，请稍后在“订单查询”中下载": (
-        "No network, so the certificate cannot be downloaded now; download it later from \"Order query\""
+        'No network, so the certificate cannot be downloaded now; download it later from "Order query"'
     ),
     "解锁": "Unlock",
     "网络不通，暂时无法解锁，请稍后在“订单查询”中解锁": (
-        "No network, so the key cannot be unlocked now; unlock it later from \"Order query\""
+        'No network, so the key cannot be unlocked now; unlock it later from "Order query"'
     ),
     # --- catalog ------------------------------------------------------------------------------
     "项目所属区域": "Region",
@@ -218,11 +218,11 @@ ENGLISH: dict[str, str] = {
     "请选择完整的项目：区域、平台、项目大类、子项目和市场主体": (
         "Please choose the whole project: region, platform, category, sub-project and market role"
     ),
-    "“{certificate}”不属于“{role}”可办理的证书": "\"{certificate}\" is not offered to \"{role}\"",
+    "“{certificate}”不属于“{role}”可办理的证书": '"{certificate}" is not offered to "{role}"',
     "“{certificate}”必须办理（{condition}如是，可不办理）": (
-        "\"{certificate}\" is required (not needed if the answer to \"{condition}\" is yes)"
+        '"{certificate}" is required (not needed if the answer to "{condition}" is yes)'
     ),
-    "“{certificate}”必须办理": "\"{certificate}\" is required",
+    "“{certificate}”必须办理": '"{certificate}" is required',
     # --- order states -------------------------------------------------------------------------
     "草稿": "Draft",
     "资料待审核": "Awaiting review",
@@ -233,7 +233,7 @@ ENGLISH: dict[str, str] = {
     "待解锁": "Awaiting unlock",
     "完成": "Completed",
     "已取消": "Cancelled",
-    "订单状态不能从“{current}”变为“{target}”": "An order cannot go from \"{current}\" to \"{target}\"",
+    "订单状态不能从“{current}”变为“{target}”": 'An order cannot go from "{current}" to "{target}"',
     # --- home, guides and status line -----------------------------------------------------------
     "数字证书自助服务终端": "Digital Certificate Self-Service Kiosk",
     "请选择要办理的业务": "Please choose a service",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kiosk.domain.businesses import BUSINESSES, BusinessCode, FeeRule, OperationType, business
@@ -29,7 +31,13 @@ CQ_BIDDER = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")
 
 def test_the_seven_businesses_of_the_manual() -> None:
     assert [b.title for b in BUSINESSES.values()] == [
-        "证书新办", "证书更新", "证书变更", "证书补办", "在线解锁", "证书注销", "改派",
+        "证书新办",
+        "证书更新",
+        "证书变更",
+        "证书补办",
+        "在线解锁",
+        "证书注销",
+        "改派",
     ]
 
 
@@ -40,12 +48,27 @@ def test_the_seven_businesses_of_the_manual() -> None:
         ("renewal", True, FIVE, FeeRule.RENEWAL_PRICE, OrderStatus.AWAITING_DOWNLOAD),
         ("change", True, FIVE, FeeRule.FREE, OrderStatus.AWAITING_DOWNLOAD),
         ("reissue", False, FIVE, FeeRule.MEDIA_FEE, OrderStatus.AWAITING_SHIPMENT),
-        ("unlock", True, {DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID},
-         FeeRule.SERVICE_FEE, OrderStatus.AWAITING_UNLOCK),
-        ("revoke", False, {DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID},
-         FeeRule.FREE, OrderStatus.COMPLETED),
-        ("redirect", False, {DocumentKind.SITUATION_STATEMENT, DocumentKind.HANDLER_ID},
-         FeeRule.FREE, OrderStatus.COMPLETED),
+        (
+            "unlock",
+            True,
+            {DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID},
+            FeeRule.SERVICE_FEE,
+            OrderStatus.AWAITING_UNLOCK,
+        ),
+        (
+            "revoke",
+            False,
+            {DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID},
+            FeeRule.FREE,
+            OrderStatus.COMPLETED,
+        ),
+        (
+            "redirect",
+            False,
+            {DocumentKind.SITUATION_STATEMENT, DocumentKind.HANDLER_ID},
+            FeeRule.FREE,
+            OrderStatus.COMPLETED,
+        ),
     ],
 )
 def test_business_table(code, token, documents, fee_rule, ends_in) -> None:
@@ -103,7 +126,7 @@ def test_happy_paths_of_the_manual() -> None:
         OrderStatus.AWAITING_SHIPMENT,
         OrderStatus.COMPLETED,
     ]
-    for current, target in zip(path, path[1:]):
+    for current, target in itertools.pairwise(path):
         assert transition(current, target) is target
 
 
@@ -111,9 +134,7 @@ def test_illegal_transition_raises_a_clear_error() -> None:
     with pytest.raises(IllegalTransition) as caught:
         transition(OrderStatus.COMPLETED, OrderStatus.AWAITING_PAYMENT)
     assert caught.value.message == "订单状态不能从“完成”变为“待付款”"
-    assert caught.value.message.say("en") == (
-        'An order cannot go from "Completed" to "Awaiting payment"'
-    )
+    assert caught.value.message.say("en") == ('An order cannot go from "Completed" to "Awaiting payment"')
 
 
 def test_final_states_and_no_skipping_review() -> None:

@@ -51,7 +51,10 @@ def test_authorised_bidder_may_be_dropped_when_the_legal_rep_bids(catalog) -> No
     assert refused == ["“授权投标人（委托代理人）证书带签章”必须办理（法人代表本人投标吗？如是，可不办理）"]
     in_person = ProjectSelection(CQ_BIDDER, without_bidder, {"legal_rep_bids_in_person": True})
     assert catalog.check_selection(in_person) == []
-    assert catalog.default_selection(CQ_BIDDER, {"legal_rep_bids_in_person": True}).certificate_types == without_bidder
+    assert (
+        catalog.default_selection(CQ_BIDDER, {"legal_rep_bids_in_person": True}).certificate_types
+        == without_bidder
+    )
 
 
 def test_cost_engineer_certificate_is_optional(catalog) -> None:
@@ -60,7 +63,9 @@ def test_cost_engineer_certificate_is_optional(catalog) -> None:
 
 
 def test_certificate_not_offered_to_the_role(catalog) -> None:
-    selection = ProjectSelection(CQ_BIDDER, ("unit_seal", "legal_rep_seal", "bidder_seal", "unit_procurement"))
+    selection = ProjectSelection(
+        CQ_BIDDER, ("unit_seal", "legal_rep_seal", "bidder_seal", "unit_procurement")
+    )
     assert catalog.check_selection(selection) == ["“政府采购单位证书带签章”不属于“投标人”可办理的证书"]
 
 
@@ -81,11 +86,19 @@ def test_selection_round_trips_through_json(catalog) -> None:
     ("damage", "complaint"),
     [
         (lambda raw: raw["certificate_types"][0].pop("price_fen"), "'price_fen' must be a whole number"),
-        (lambda raw: raw["regions"][0]["platforms"][0]["categories"][0]["subprojects"][0]["roles"][0]
-         ["certificates"][0].update(type="nope"), "unknown certificate type 'nope'"),
+        (
+            lambda raw: raw["regions"][0]["platforms"][0]["categories"][0]["subprojects"][0]["roles"][0][
+                "certificates"
+            ][0].update(type="nope"),
+            "unknown certificate type 'nope'",
+        ),
         (lambda raw: raw["regions"].append(copy.deepcopy(raw["regions"][0])), "codes repeat"),
-        (lambda raw: raw["regions"][0]["platforms"][0]["categories"][0]["subprojects"][0]["roles"][0]
-         ["certificates"][2].update(unless="maybe"), "unknown condition 'maybe'"),
+        (
+            lambda raw: raw["regions"][0]["platforms"][0]["categories"][0]["subprojects"][0]["roles"][0][
+                "certificates"
+            ][2].update(unless="maybe"),
+            "unknown condition 'maybe'",
+        ),
         (lambda raw: raw.update(regions=[]), "'regions' must be a non-empty list"),
     ],
 )

@@ -32,7 +32,7 @@ def test_toml_file_then_environment(where, monkeypatch: pytest.MonkeyPatch) -> N
         ("idle_timeout_s = -1\n", "idle_timeout_s: Input should be greater than 0"),
         ('language = "fr"\n', "language: Input should be 'zh' or 'en'"),
         ('kiosk_id = "hall 1"\n', "kiosk_id: String should match pattern"),
-        ('idle_timeout = 30\n', "idle_timeout: Extra inputs are not permitted"),
+        ("idle_timeout = 30\n", "idle_timeout: Extra inputs are not permitted"),
         ('catalog_path = "/nowhere.json"\n', "catalog_path /nowhere.json is not a file"),
         ("idle_timeout_s = \n", "cannot read the kiosk settings"),
     ],

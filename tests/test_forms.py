@@ -26,7 +26,9 @@ UNIT = {
 
 
 def test_personal_fields_are_marked() -> None:
-    personal = {(section, spec.key) for section, specs in SECTION_FIELDS.items() for spec in specs if spec.personal}
+    personal = {
+        (section, spec.key) for section, specs in SECTION_FIELDS.items() for spec in specs if spec.personal
+    }
     for expected in [
         (Section.UNIT, "legal_rep_id"),
         (Section.UNIT, "legal_rep_mobile"),
@@ -40,7 +42,9 @@ def test_personal_fields_are_marked() -> None:
 
 
 def test_section_messages_name_the_field() -> None:
-    problems = check_section(Section.UNIT, {**UNIT, "legal_rep_id": "110105194912310021", "legal_rep_mobile": ""})
+    problems = check_section(
+        Section.UNIT, {**UNIT, "legal_rep_id": "110105194912310021", "legal_rep_mobile": ""}
+    )
     assert problems == {
         "legal_rep_id": "法人身份证号码校验位不符，请逐位核对",
         "legal_rep_mobile": "请填写法人移动电话",
@@ -49,7 +53,9 @@ def test_section_messages_name_the_field() -> None:
 
 
 def test_choice_fields_refuse_unknown_values() -> None:
-    problems = check_section(Section.INVOICE, {"invoice_type": "paper", "title": "某公司", "taxpayer_id": "91350100M000100Y43"})
+    problems = check_section(
+        Section.INVOICE, {"invoice_type": "paper", "title": "某公司", "taxpayer_id": "91350100M000100Y43"}
+    )
     assert problems == {"invoice_type": "请选择发票类型"}
 
 
@@ -72,8 +78,13 @@ def test_vat_special_invoice_needs_bank_account_phone_address() -> None:
         (Section.INVOICE, "phone"): "增值税专用发票须填写购买方开票信息电话",
         (Section.INVOICE, "address"): "增值税专用发票须填写注册地址",
     }
-    complete = {**invoice, "bank": "中国银行重庆分行", "account": "6222021234567890123",
-                "phone": "023-63211234", "address": "重庆市渝北区金开大道100号"}
+    complete = {
+        **invoice,
+        "bank": "中国银行重庆分行",
+        "account": "6222021234567890123",
+        "phone": "023-63211234",
+        "address": "重庆市渝北区金开大道100号",
+    }
     assert cross_field_problems({Section.UNIT: UNIT, Section.INVOICE: complete}) == {}
 
 

@@ -13,15 +13,20 @@ import pytest
 import kiosk
 
 CORE_PACKAGES = ["kiosk.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client"]
-CORE_MODULES = ["kiosk.i18n", "kiosk.translations", "kiosk.idle", "kiosk.session",
-                "kiosk.staff_auth", "kiosk.locations", "kiosk.config"]
+CORE_MODULES = [
+    "kiosk.i18n",
+    "kiosk.translations",
+    "kiosk.idle",
+    "kiosk.session",
+    "kiosk.staff_auth",
+    "kiosk.locations",
+    "kiosk.config",
+]
 
 
 def _modules_of(package: str) -> list[str]:
     module = __import__(package, fromlist=["__path__"])
-    return [package] + [
-        info.name for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}.")
-    ]
+    return [package] + [info.name for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}.")]
 
 
 ALL_CORE = sorted({name for package in CORE_PACKAGES for name in _modules_of(package)} | set(CORE_MODULES))

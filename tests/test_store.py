@@ -40,7 +40,17 @@ FORM = {
 # A fake "photo" that carries the ID number in its bytes, like a scan of an ID card would.
 IMAGE = b"\x89PNG\r\n\x1a\n" + f"ID {ID_NUMBER} TEL {PHONE}".encode() + os.urandom(2048)
 PROJECT = ProjectSelection(("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder"), ("unit_seal",))
-SECRETS = [ID_NUMBER, HANDLER_ID, PHONE, HANDLER_PHONE, "张三丰", "李四光", ADDRESS, "金开大道", "lisi@example.com"]
+SECRETS = [
+    ID_NUMBER,
+    HANDLER_ID,
+    PHONE,
+    HANDLER_PHONE,
+    "张三丰",
+    "李四光",
+    ADDRESS,
+    "金开大道",
+    "lisi@example.com",
+]
 
 
 def _raw_bytes(store: Store) -> bytes:
@@ -138,7 +148,11 @@ def test_submit_writes_status_and_outbox_together(store: Store) -> None:
     assert store.queue_depth() == 0
     store.submit(order.id)
     assert store.order(order.id).status is OrderStatus.AWAITING_REVIEW
-    assert [item.kind for item in store.pending_outbox()] == ["create_order", "upload_attachment", "submit_order"]
+    assert [item.kind for item in store.pending_outbox()] == [
+        "create_order",
+        "upload_attachment",
+        "submit_order",
+    ]
     assert store.queue_depth() == 1
     # Personal data is not copied into the outbox: it stays sealed in the order.
     assert all(ID_NUMBER not in str(item.payload) for item in store.pending_outbox())
@@ -207,7 +221,10 @@ def test_purge_removes_personal_fields_and_images(store: Store) -> None:
     store.purge_personal_data(order.id)
     purged = store.order(order.id)
     assert purged.purged_at is not None
-    assert purged.form[Section.UNIT] == {"unit_name": "东方中讯数字证书认证有限公司", "uscc": "91350100M000100Y43"}
+    assert purged.form[Section.UNIT] == {
+        "unit_name": "东方中讯数字证书认证有限公司",
+        "uscc": "91350100M000100Y43",
+    }
     assert purged.form[Section.HANDLER] == {}
     assert purged.project == PROJECT
     assert list(store.attachments_dir.iterdir()) == []

@@ -24,24 +24,28 @@ uscc_bodies = st.tuples(
     st.sampled_from(v.USCC_CHARSET),
     st.text(alphabet="0123456789", min_size=6, max_size=6),
     st.text(alphabet=v.USCC_CHARSET, min_size=9, max_size=9),
-).map(lambda parts: "".join(parts))
+).map("".join)
 valid_usccs = uscc_bodies.map(lambda body: body + v.uscc_check_character(body))
 
-valid_ids = st.tuples(
-    st.sampled_from(sorted(v.ID_PROVINCES)),
-    st.integers(0, 9999),
-    st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
-    st.integers(0, 999),
-).map(lambda p: f"{p[0]:02d}{p[1]:04d}{p[2]:%Y%m%d}{p[3]:03d}").map(
-    lambda body: body + v.id_check_character(body)
+valid_ids = (
+    st.tuples(
+        st.sampled_from(sorted(v.ID_PROVINCES)),
+        st.integers(0, 9999),
+        st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
+        st.integers(0, 999),
+    )
+    .map(lambda p: f"{p[0]:02d}{p[1]:04d}{p[2]:%Y%m%d}{p[3]:03d}")
+    .map(lambda body: body + v.id_check_character(body))
 )
 
 
 def _single_changes(code: str, alphabet: str) -> st.SearchStrategy[str]:
     """Every way to replace one character with another one that means something else."""
-    return st.tuples(st.integers(0, len(code) - 1), st.sampled_from(alphabet)).filter(
-        lambda change: normalize_code(change[1]) != code[change[0]]
-    ).map(lambda change: code[: change[0]] + change[1] + code[change[0] + 1 :])
+    return (
+        st.tuples(st.integers(0, len(code) - 1), st.sampled_from(alphabet))
+        .filter(lambda change: normalize_code(change[1]) != code[change[0]])
+        .map(lambda change: code[: change[0]] + change[1] + code[change[0] + 1 :])
+    )
 
 
 @given(valid_usccs)

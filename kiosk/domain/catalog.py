@@ -249,7 +249,7 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
         if type_code not in types:
             raise CatalogError(f"{source}: {where}: unknown certificate type {type_code!r}")
         try:
-            requirement = Requirement(item.get("rule"))
+            requirement = Requirement(str(item.get("rule")))
         except ValueError:
             raise CatalogError(f"{source}: {where}: rule must be 'required' or 'optional'") from None
         unless = item.get("unless")

@@ -67,8 +67,14 @@ SECTION_TITLES: dict[Section, Text] = {
 }
 
 
-def _f(key: str, label: str, required: bool, validate: Callable[..., Text | None] | None = None,
-       masking: Masking = Masking.NONE, choices: tuple[tuple[str, Text], ...] = ()) -> FieldSpec:
+def _f(
+    key: str,
+    label: str,
+    required: bool,
+    validate: Callable[..., Text | None] | None = None,
+    masking: Masking = Masking.NONE,
+    choices: tuple[tuple[str, Text], ...] = (),
+) -> FieldSpec:
     checker = partial(validate, field=label) if validate and _takes_field(validate) else validate
     return FieldSpec(key, Text(label), required, checker, masking, choices)
 
@@ -90,10 +96,15 @@ SECTION_FIELDS: dict[Section, tuple[FieldSpec, ...]] = {
         _f("legal_rep_mobile", "法人移动电话", True, v.validate_mobile, Masking.PHONE),
     ),
     Section.INVOICE: (
-        _f("invoice_type", "发票类型", True, choices=(
-            (INVOICE_ORDINARY, Text("普通电子发票")),
-            (INVOICE_VAT_SPECIAL, Text("增值税专用发票")),
-        )),
+        _f(
+            "invoice_type",
+            "发票类型",
+            True,
+            choices=(
+                (INVOICE_ORDINARY, Text("普通电子发票")),
+                (INVOICE_VAT_SPECIAL, Text("增值税专用发票")),
+            ),
+        ),
         _f("title", "发票抬头", True, v.validate_unit_name),
         _f("taxpayer_id", "纳税人识别号", True, v.validate_taxpayer_id),
         _f("email", "电子邮箱", False, v.validate_email, Masking.EMAIL),
@@ -109,20 +120,30 @@ SECTION_FIELDS: dict[Section, tuple[FieldSpec, ...]] = {
         _f("email", "经办人电子邮箱", True, v.validate_email, Masking.EMAIL),
     ),
     Section.DELIVERY: (
-        _f("method", "领取方式", True, choices=(
-            (DELIVERY_MAIL, Text("邮寄")),
-            (DELIVERY_PICKUP, Text("自提")),
-        )),
+        _f(
+            "method",
+            "领取方式",
+            True,
+            choices=(
+                (DELIVERY_MAIL, Text("邮寄")),
+                (DELIVERY_PICKUP, Text("自提")),
+            ),
+        ),
         _f("recipient", "收件人", False, v.validate_person_name, Masking.NAME),
         _f("phone", "收件人电话", False, v.validate_phone, Masking.PHONE),
         _f("address", "邮寄地址", False, v.validate_address, Masking.ADDRESS),
     ),
     Section.REDIRECT_REASON: (
-        _f("reason", "改派原因", True, choices=(
-            ("wrong_address", Text("邮寄地址填写错误")),
-            ("pickup_to_mail", Text("自提改邮寄")),
-            ("returned", Text("退回件重新邮寄")),
-        )),
+        _f(
+            "reason",
+            "改派原因",
+            True,
+            choices=(
+                ("wrong_address", Text("邮寄地址填写错误")),
+                ("pickup_to_mail", Text("自提改邮寄")),
+                ("returned", Text("退回件重新邮寄")),
+            ),
+        ),
         _f("detail", "情况说明", False, partial(v.validate_free_text, field="情况说明")),
     ),
 }
@@ -151,9 +172,7 @@ def cross_field_problems(form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Se
     if invoice:
         title = v.normalize_text(invoice.get("title", ""))
         if title and unit_name and title != unit_name:
-            problems[(Section.INVOICE, "title")] = Text(
-                "发票抬头应与单位名称“{unit}”一致", unit=unit_name
-            )
+            problems[(Section.INVOICE, "title")] = Text("发票抬头应与单位名称“{unit}”一致", unit=unit_name)
         if invoice.get("invoice_type") == INVOICE_VAT_SPECIAL:
             for key in ("bank", "account", "phone", "address"):
                 if not invoice.get(key, "").strip():
@@ -170,7 +189,9 @@ def cross_field_problems(form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Se
     return problems
 
 
-def check_form(sections: tuple[Section, ...], form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Section, str], Text]:
+def check_form(
+    sections: tuple[Section, ...], form: Mapping[str, Mapping[str, str]]
+) -> dict[tuple[Section, str], Text]:
     """All problems of a business's form, field by field, then between fields."""
     problems: dict[tuple[Section, str], Text] = {}
     for section in sections:

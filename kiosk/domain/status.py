@@ -23,7 +23,7 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
     @property
-    def title(self) -> Text:
+    def label(self) -> Text:
         return STATUS_TITLES[self]
 
     @property
@@ -56,8 +56,7 @@ FULFILMENT_STATES = frozenset(
 ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.AWAITING_REVIEW, OrderStatus.CANCELLED}),
     OrderStatus.AWAITING_REVIEW: frozenset(
-        {OrderStatus.REJECTED, OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED}
-        | FULFILMENT_STATES
+        {OrderStatus.REJECTED, OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED} | FULFILMENT_STATES
     ),
     OrderStatus.REJECTED: frozenset({OrderStatus.AWAITING_REVIEW, OrderStatus.CANCELLED}),
     # A paid revocation or redirection (if the catalog ever charges) completes on payment.
@@ -77,11 +76,9 @@ class IllegalTransition(ValueError):
         self.current = current
         self.target = target
         self.message = Text(
-            "订单状态不能从“{current}”变为“{target}”", current=current.title, target=target.title
+            "订单状态不能从“{current}”变为“{target}”", current=current.label, target=target.label
         )
-        super().__init__(
-            f"illegal order transition {current.value} -> {target.value} ({self.message})"
-        )
+        super().__init__(f"illegal order transition {current.value} -> {target.value} ({self.message})")
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:

@@ -102,9 +102,7 @@ def id_check_character(first17: str) -> str:
     return ID_CHECK_CHARS[total % 11]
 
 
-def validate_id_number(
-    value: str, *, field: str = "身份证号码", today: date | None = None
-) -> Text | None:
+def validate_id_number(value: str, *, field: str = "身份证号码", today: date | None = None) -> Text | None:
     code = normalize_code(value)
     name = Text(field)
     if not code:
@@ -115,7 +113,9 @@ def validate_id_number(
         return Text("{field}应为18位，当前为{count}位", field=name, count=len(code))
     for position, ch in enumerate(code[:17], start=1):
         if not ch.isascii() or not ch.isdigit():
-            return Text("{field}第{position}位“{char}”应为数字", field=name, position=position, char=_describe(ch))
+            return Text(
+                "{field}第{position}位“{char}”应为数字", field=name, position=position, char=_describe(ch)
+            )
     if not (code[17].isascii() and (code[17].isdigit() or code[17] == "X")):
         return Text("{field}第18位应为数字或X", field=name)
     if int(code[:2]) not in ID_PROVINCES:
@@ -264,7 +264,11 @@ def validate_unit_name(value: str, *, field: str = "单位名称") -> Text | Non
     if control is not None:
         return Text("{field}含有不可见字符{char}，请重新输入", field=name, char=_describe(control))
     bad = next(
-        (ch for ch in unit if not (_is_cjk(ch) or (ch.isascii() and ch.isalnum()) or ch in _UNIT_NAME_PUNCTUATION)),
+        (
+            ch
+            for ch in unit
+            if not (_is_cjk(ch) or (ch.isascii() and ch.isalnum()) or ch in _UNIT_NAME_PUNCTUATION)
+        ),
         None,
     )
     if bad is not None:

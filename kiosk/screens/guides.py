@@ -59,18 +59,22 @@ class BusinessGuideScreen(GuideScreen):
             where = t(Text("本机打印")) if spec.printed_by_kiosk else t(Text("自带"))
             yield Static(f"{number}. {t(spec.title)}（{where}）— {t(spec.hint)}", classes="item")
         if business.needs_token:
-            yield Static(t(Text("请携带要办理的数字证书（USB Key），办理时插入读卡口，完成前请勿拔出")), classes="section")
+            yield Static(
+                t(Text("请携带要办理的数字证书（USB Key），办理时插入读卡口，完成前请勿拔出")),
+                classes="section",
+            )
         yield Static(t(Text("办理步骤：")), classes="section")
         yield Static(" → ".join(t(STEPS[step].title) for step in business.steps), classes="item")
         if business.steps_after_approval:
             after = " → ".join(t(STEPS[step].title) for step in business.steps_after_approval)
-            yield Static(
-                t(Text("审核通过后（一般1个工作日）：{steps}", steps=after)), classes="item"
-            )
+            yield Static(t(Text("审核通过后（一般1个工作日）：{steps}", steps=after)), classes="item")
         yield Static(t(Text("费用：{rule}", rule=FEE_RULE_TITLES[business.fee_rule])), classes="section")
         online = [STEPS[step] for step in (*business.steps, *business.steps_after_approval)]
         needs_network = [t(spec.title) for spec in online if spec.connectivity is Connectivity.ONLINE]
-        yield Static(t(Text("网络中断时：可以填写、打印、拍摄并提交，订单保存在本机，联网后自动上传")), classes="section")
+        yield Static(
+            t(Text("网络中断时：可以填写、打印、拍摄并提交，订单保存在本机，联网后自动上传")),
+            classes="section",
+        )
         if needs_network:
             yield Static(t(Text("需要联网的步骤：{steps}", steps="、".join(needs_network))), classes="item")
         yield Static(t(Text("登录需要短信验证码；网络中断时，请大厅工作人员当面核验身份")), classes="item")
@@ -94,8 +98,6 @@ class OrderQueryGuideScreen(GuideScreen):
         return self.t(Text("订单查询"))
 
     def body(self) -> ComposeResult:
-        yield Static(
-            self.t(Text("登录后可查询本人的全部订单，并继续办理下一步：")), classes="section"
-        )
+        yield Static(self.t(Text("登录后可查询本人的全部订单，并继续办理下一步：")), classes="section")
         for status, action in NEXT_ACTIONS.items():
             yield Static(f"{self.t(STATUS_TITLES[status])}：{self.t(action)}", classes="item")

@@ -65,7 +65,13 @@ class StaffPinScreen(KioskModal[bool]):
         if attempt.locked_for > 0:
             minutes, seconds = divmod(math.ceil(attempt.locked_for), 60)
             message.update(
-                self.t(Text("错误次数过多，已锁定，请{minutes}分{seconds}秒后再试", minutes=minutes, seconds=seconds))
+                self.t(
+                    Text(
+                        "错误次数过多，已锁定，请{minutes}分{seconds}秒后再试",
+                        minutes=minutes,
+                        seconds=seconds,
+                    )
+                )
             )
         else:
             message.update(self.t(Text("PIN不正确，还可尝试{count}次", count=attempt.tries_left)))

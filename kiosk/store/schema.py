@@ -12,7 +12,7 @@ import sqlite_utils
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
-    db["orders"].create(
+    db.table("orders").create(
         {
             "id": str,  # permanent client-generated UUID; the backend deduplicates on it
             "business": str,
@@ -30,8 +30,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"business", "status", "created_at", "updated_at"},
     )
-    db["orders"].create_index(["status"])
-    db["attachments"].create(
+    db.table("orders").create_index(["status"])
+    db.table("attachments").create(
         {
             "order_id": str,
             "document": str,
@@ -45,8 +45,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("order_id", "orders", "id")],
         not_null={"sha256", "size", "media_type", "captured_at"},
     )
-    db["attachments"].create_index(["sha256"])
-    db["outbox"].create(
+    db.table("attachments").create_index(["sha256"])
+    db.table("outbox").create(
         {
             "id": int,
             "order_id": str,
@@ -63,8 +63,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         not_null={"order_id", "kind", "payload", "created_at", "attempts"},
         defaults={"attempts": 0},
     )
-    db["outbox"].create_index(["done_at", "order_id", "id"])
-    db["audit"].create(
+    db.table("outbox").create_index(["done_at", "order_id", "id"])
+    db.table("audit").create(
         {
             "seq": int,
             "at": str,

@@ -145,7 +145,7 @@ class Store:
         order_id = order_id or str(uuid.uuid4())
         now = utc_now()
         with self._write() as db:
-            db["orders"].insert(
+            db.table("orders").insert(
                 {
                     "id": order_id,
                     "business": BusinessCode(business).value,
@@ -179,11 +179,11 @@ class Store:
             status = self._status(order_id)
             if status not in (OrderStatus.DRAFT, OrderStatus.REJECTED):
                 raise StoreError(f"order {order_id} is {status.value}: only a draft can change")
-            db["orders"].update(order_id, changes)
+            db.table("orders").update(order_id, changes)
 
     def order(self, order_id: str) -> OrderRecord:
         with self._lock:
-            rows = list(self.db["orders"].rows_where("id = ?", [order_id]))
+            rows = list(self.db.table("orders").rows_where("id = ?", [order_id]))
         if not rows:
             raise OrderNotFound(order_id)
         return self._order_from_row(rows[0])
@@ -194,7 +194,7 @@ class Store:
             where = f"status in ({', '.join('?' * len(statuses))})"
             args = [status.value for status in statuses]
         with self._lock:
-            rows = list(self.db["orders"].rows_where(where, args, order_by="created_at desc"))
+            rows = list(self.db.table("orders").rows_where(where, args, order_by="created_at desc"))
         return [self._order_from_row(row) for row in rows]
 
     def set_status(self, order_id: str, target: OrderStatus, **details: Any) -> None:
@@ -204,7 +204,7 @@ class Store:
             changes: dict[str, Any] = {"status": target.value, "updated_at": utc_now()}
             if "rejections" in details:
                 changes["rejections"] = json.dumps(details["rejections"], ensure_ascii=False)
-            db["orders"].update(order_id, changes)
+            db.table("orders").update(order_id, changes)
 
     def submit(self, order_id: str) -> None:
         """Queue the order for the backend: status and outbox rows in one transaction."""
@@ -212,20 +212,23 @@ class Store:
             current = self._status(order_id)
             transition(current, OrderStatus.AWAITING_REVIEW)
             now = utc_now()
-            db["orders"].update(
+            db.table("orders").update(
                 order_id,
                 {"status": OrderStatus.AWAITING_REVIEW.value, "updated_at": now, "submitted_at": now},
             )
             kind = "create_order" if current is OrderStatus.DRAFT else "resubmit_order"
             items = [{"kind": kind, "payload": {}}]
-            for row in db["attachments"].rows_where(
+            for row in db.table("attachments").rows_where(
                 "order_id = ? and uploaded_at is null", [order_id], order_by="document"
             ):
                 items.append(
-                    {"kind": "upload_attachment", "payload": {"document": row["document"], "sha256": row["sha256"]}}
+                    {
+                        "kind": "upload_attachment",
+                        "payload": {"document": row["document"], "sha256": row["sha256"]},
+                    }
                 )
             items.append({"kind": "submit_order", "payload": {}})
-            db["outbox"].insert_all(
+            db.table("outbox").insert_all(
                 {
                     "order_id": order_id,
                     "kind": item["kind"],
@@ -245,16 +248,16 @@ class Store:
                 return False
             if status is not OrderStatus.DRAFT:
                 return False
-            hashes = [row["sha256"] for row in db["attachments"].rows_where("order_id = ?", [order_id])]
-            db["attachments"].delete_where("order_id = ?", [order_id])
-            db["orders"].delete(order_id)
+            hashes = [row["sha256"] for row in db.table("attachments").rows_where("order_id = ?", [order_id])]
+            db.table("attachments").delete_where("order_id = ?", [order_id])
+            db.table("orders").delete(order_id)
         self._delete_unreferenced_files(hashes)
         return True
 
     def mark_acknowledged(self, order_id: str) -> None:
         with self._write() as db:
             self._status(order_id)
-            db["orders"].update(order_id, {"acknowledged_at": utc_now()})
+            db.table("orders").update(order_id, {"acknowledged_at": utc_now()})
 
     def purge_personal_data(self, order_id: str) -> None:
         """Remove the order's personal fields and images from this kiosk, keeping what staff
@@ -267,8 +270,8 @@ class Store:
                 key: value for key, value in values.items() if key in specs and not specs[key].personal
             }
         with self._write() as db:
-            hashes = [row["sha256"] for row in db["attachments"].rows_where("order_id = ?", [order_id])]
-            db["orders"].update(
+            hashes = [row["sha256"] for row in db.table("attachments").rows_where("order_id = ?", [order_id])]
+            db.table("orders").update(
                 order_id, {"form_sealed": self._seal_form(order_id, kept), "purged_at": utc_now()}
             )
         self._delete_unreferenced_files(hashes)
@@ -284,9 +287,11 @@ class Store:
         with self._write() as db:
             self._status(order_id)
             old = list(
-                db["attachments"].rows_where("order_id = ? and document = ?", [order_id, document.value])
+                db.table("attachments").rows_where(
+                    "order_id = ? and document = ?", [order_id, document.value]
+                )
             )
-            db["attachments"].upsert(
+            db.table("attachments").upsert(
                 {
                     "order_id": order_id,
                     "document": DocumentKind(document).value,
@@ -303,7 +308,7 @@ class Store:
 
     def attachments(self, order_id: str) -> dict[DocumentKind, AttachmentRecord]:
         with self._lock:
-            rows = list(self.db["attachments"].rows_where("order_id = ?", [order_id]))
+            rows = list(self.db.table("attachments").rows_where("order_id = ?", [order_id]))
         return {
             DocumentKind(row["document"]): AttachmentRecord(
                 order_id=row["order_id"],
@@ -326,15 +331,15 @@ class Store:
 
     def mark_uploaded(self, order_id: str, document: DocumentKind) -> None:
         with self._write() as db:
-            db["attachments"].update((order_id, DocumentKind(document).value), {"uploaded_at": utc_now()})
+            db.table("attachments").update(
+                (order_id, DocumentKind(document).value), {"uploaded_at": utc_now()}
+            )
 
     # --- outbox ------------------------------------------------------------------------------
     def pending_outbox(self, limit: int = 100) -> list[OutboxItem]:
         """Undone items, oldest first, with the order of items within an order kept."""
         with self._lock:
-            rows = list(
-                self.db["outbox"].rows_where("done_at is null", order_by="id", limit=limit)
-            )
+            rows = list(self.db.table("outbox").rows_where("done_at is null", order_by="id", limit=limit))
         return [
             OutboxItem(
                 id=row["id"],
@@ -350,13 +355,12 @@ class Store:
 
     def mark_outbox_done(self, item_id: int) -> None:
         with self._write() as db:
-            db["outbox"].update(item_id, {"done_at": utc_now()})
+            db.table("outbox").update(item_id, {"done_at": utc_now()})
 
     def mark_outbox_failed(self, item_id: int, error: str, next_attempt_at: str) -> None:
         with self._write() as db:
             db.execute(
-                "update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-                "where id = ?",
+                "update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ? where id = ?",
                 [error, next_attempt_at, item_id],
             )
 
@@ -374,15 +378,22 @@ class Store:
         with self._write() as db:
             last = self._conn.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
             seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-            record = {"seq": seq, "at": utc_now(), "actor": actor, "action": action,
-                      "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)}
-            db["audit"].insert({**record, "prev_hash": prev_hash, "hash": _chain_hash(prev_hash, record)})
+            record = {
+                "seq": seq,
+                "at": utc_now(),
+                "actor": actor,
+                "action": action,
+                "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
+            }
+            db.table("audit").insert(
+                {**record, "prev_hash": prev_hash, "hash": _chain_hash(prev_hash, record)}
+            )
 
     def verify_audit(self) -> int | None:
         """The seq of the first record that does not match the chain, or None if all do."""
         prev_hash = GENESIS_HASH
         with self._lock:
-            rows = list(self.db["audit"].rows_where(order_by="seq"))
+            rows = list(self.db.table("audit").rows_where(order_by="seq"))
         for expected_seq, row in enumerate(rows, start=1):
             record = {key: row[key] for key in ("seq", "at", "actor", "action", "detail")}
             if (
@@ -459,4 +470,3 @@ class Store:
 def _chain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
     canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
-
