@@ -186,14 +186,14 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.at_rest:
             self.idle.touch(self.clock())
             return
-        from kiosk.screens.idle_countdown import IdleCountdownScreen
-
         state = self.idle.state(self.clock())
         countdown = self._countdown_screen()
         if state.phase is IdlePhase.EXPIRED:
             self.wipe_session()
         elif state.phase is IdlePhase.COUNTDOWN:
             if countdown is None:
+                from kiosk.screens.idle_countdown import IdleCountdownScreen
+
                 self.push_screen(IdleCountdownScreen(state.seconds_left, id="idle-countdown"))
             else:
                 countdown.seconds_left = state.seconds_left

@@ -201,8 +201,10 @@ async def test_staff_wrong_pin_then_lockout(where, settings, store: Store, clock
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _sign_in_as_staff(pilot, "111111")
+        await _sign_in_as_staff(pilot, "")
         message = app.screen.query_one("#pin-message", Static)
+        assert str(message.render()) == "请输入工作人员PIN"  # costs no try
+        await _type_pin(pilot, "111111")
         assert str(message.render()) == "PIN不正确，还可尝试4次"
         assert app.screen.query_one("#pin", Input).value == ""  # the PIN does not linger
         for _ in range(4):

@@ -50,6 +50,9 @@ class StaffPinScreen(KioskModal[bool]):
         pin, pin_input.value = pin_input.value, ""  # the PIN leaves the screen at once
         gate = self.kiosk.staff_gate
         message = self.query_one("#pin-message", Static)
+        if not pin:  # an empty press is not a wrong PIN: it costs no try
+            message.update(self.t(Text("请输入工作人员PIN")))
+            return
         if gate is None:
             message.update(self.t(Text("配置有误，无法验证工作人员PIN，请由技术人员处理")))
             return
