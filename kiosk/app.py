@@ -38,7 +38,7 @@ class KioskApp(App[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = []
     TITLE = "数字证书自助服务终端"
 
-    language: reactive[Language] = reactive("zh")
+    language: reactive[Language] = reactive("zh", init=False)  # init: no recompose at start
     backend_state: reactive[str] = reactive("unknown")  # unknown | online | offline
     queue_depth: reactive[int | None] = reactive(None)
     settings_version: reactive[int] = reactive(0)  # bumped when settings (re)load

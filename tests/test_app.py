@@ -14,6 +14,7 @@ from kiosk.screens.idle_countdown import IdleCountdownScreen
 from kiosk.screens.out_of_service import OutOfServiceScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.tile import Tile
+from kiosk.screens.tile_board import TileBoard
 from kiosk.store import OrderNotFound, Store
 
 SIZE = (120, 40)
@@ -30,6 +31,12 @@ async def ready(pilot) -> None:
         await pilot.pause()
 
 
+async def tap(pilot, tile_id: str) -> None:
+    """Tap a home-screen tile where it is drawn."""
+    board = pilot.app.screen.query_one(TileBoard)
+    await pilot.click(TileBoard, offset=board.offset_of(tile_id))
+
+
 def screen_text(app: KioskApp) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
 
@@ -38,8 +45,9 @@ async def test_tiles_answer_the_keyboard(where, settings, store, clock) -> None:
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        app.screen.query_one("#business-revoke", Tile).focus()
-        await pilot.press("enter")
+        board = app.screen.query_one(TileBoard)
+        assert board.has_focus, "the tiles take the keyboard from the start"
+        await pilot.press("down", "right", "left", "right", "enter")  # row 2, column 2: 证书注销
         assert isinstance(app.screen, BusinessGuideScreen)
         assert app.screen.business.code is BusinessCode.REVOKE
 
@@ -49,11 +57,11 @@ async def test_home_shows_every_business_and_order_query(where, settings, store,
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert isinstance(app.screen, HomeScreen)
-        labels = {tile.id: str(tile.render()) for tile in app.screen.query(Tile)}
+        board = app.screen.query_one(TileBoard)
         for code, business in BUSINESSES.items():
-            assert labels[f"business-{code.value}"].startswith(business.title)
-        assert labels["order-query"].startswith("订单查询")
-        assert "staff-entry" in labels
+            assert board.label_of(f"business-{code.value}").startswith(business.title)
+        assert board.label_of("order-query").startswith("订单查询")
+        assert app.screen.query_one("#staff-entry", Tile)
         assert "无待同步订单" in screen_text(app)
 
 
@@ -72,9 +80,9 @@ async def test_a_business_opens_its_guide_once_even_on_a_double_tap(where, setti
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        tile = app.screen.query_one("#business-renewal", Tile)
-        tile.press()
-        tile.press()  # a touch screen delivers a double tap as two presses
+        board = app.screen.query_one(TileBoard)
+        board.press("business-renewal")
+        board.press("business-renewal")  # a touch screen delivers a double tap as two presses
         await pilot.pause()
         assert isinstance(app.screen, BusinessGuideScreen)
         assert sum(isinstance(s, BusinessGuideScreen) for s in app.screen_stack) == 1
@@ -90,7 +98,7 @@ async def test_idle_countdown_then_wipe_and_home(where, settings, store: Store, 
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.click("#business-new")
+        await tap(pilot, "business-new")
         draft = store.create_order(BusinessCode.NEW, {Section.HANDLER: {"id_number": "11010519491231002X"}})
         store.add_attachment(draft.id, DocumentKind.HANDLER_ID, b"image", "image/png")
         app.session.order_id = draft.id
@@ -129,7 +137,7 @@ async def test_a_touch_during_the_countdown_keeps_the_session(where, settings, s
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.click("#business-unlock")
+        await tap(pilot, "business-unlock")
         app.session.subscriber_phone = "13500000000"
         clock.advance(settings.idle_timeout_s + 3)
         app.tick_idle()
@@ -148,7 +156,7 @@ async def test_a_key_during_the_countdown_keeps_the_session(where, settings, sto
     app = make_app(where, settings, store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.click("#business-new")
+        await tap(pilot, "business-new")
         clock.advance(settings.idle_timeout_s + 1)
         app.tick_idle()
         await pilot.pause()
@@ -174,9 +182,8 @@ async def test_language_switch_and_idle_resets_it(where, settings, store, clock)
         await pilot.click("#language")
         await pilot.pause()
         assert app.language == "en"
-        labels = {tile.id: str(tile.render()) for tile in app.screen.query(Tile)}
-        assert labels["business-new"].startswith("New certificate")
-        assert labels["language"] == "中文"
+        assert app.screen.query_one(TileBoard).label_of("business-new").startswith("New certificate")
+        assert str(app.screen.query_one("#language", Tile).render()) == "中文"
         assert "Please choose a service" in screen_text(app)
         clock.advance(settings.idle_timeout_s + settings.idle_countdown_s)
         app.tick_idle()  # countdown
@@ -268,4 +275,20 @@ async def test_confirm_button_checks_the_pin(where, settings, store, clock) -> N
         await pilot.click("#confirm")
         assert isinstance(app.screen, StaffScreen)
         await pilot.click("#back")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_tap_on_each_tile_opens_that_business(where, settings, store, clock) -> None:
+    app = make_app(where, settings, store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for code in BUSINESSES:
+            await tap(pilot, f"business-{code.value}")
+            assert isinstance(app.screen, BusinessGuideScreen)
+            assert app.screen.business.code is code
+            await pilot.click("#back")
+        await tap(pilot, "order-query")
+        assert app.screen.id == "order-query-guide"
+        await pilot.click("#back")
+        await pilot.click(TileBoard, offset=(1, 1))  # the margin beside the tiles
         assert isinstance(app.screen, HomeScreen)
