@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backend_support import Hub, running_hub
 
 from kiosk.config import KioskSettings
 from kiosk.locations import Locations, locations
@@ -54,3 +55,10 @@ def settings() -> KioskSettings:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    """The reference backend on a free loopback port, with one enrolled kiosk."""
+    with running_hub(tmp_path / "backend") as running:
+        yield running

@@ -11,13 +11,14 @@ from kiosk.domain.forms import SECTION_FIELDS
 from kiosk.i18n import Text, say
 from kiosk.translations import ENGLISH
 
-KIOSK = Path(__file__).resolve().parents[1] / "kiosk"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = (ROOT / "kiosk", ROOT / "ca_backend")  # the backend's refusals reach subscribers too
 
 
 def _texts_in_code() -> dict[str, str]:
-    """Every literal `Text("...")` in the kiosk package, with where it is."""
+    """Every literal `Text("...")` in the kiosk and backend packages, with where it is."""
     found: dict[str, str] = {}
-    for path in KIOSK.rglob("*.py"):
+    for path in (path for package in PACKAGES for path in package.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)

@@ -1,0 +1,176 @@
+"""Helpers for tests that talk to the reference backend over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import cv2
+import httpx
+import numpy as np
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from ca_backend.backend import Backend
+from ca_backend.config import load_backend_settings
+from ca_backend.server import BackgroundServer
+from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
+from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.domain.catalog import load_catalog
+from kiosk.domain.forms import DELIVERY_MAIL, INVOICE_ORDINARY
+
+CQ_BIDDER = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")
+UNIT = {
+    "unit_name": "东方中讯数字证书认证有限公司",
+    "uscc": "91350100M000100Y43",
+    "legal_rep_name": "张三",
+    "legal_rep_id": "11010519491231002X",
+    "legal_rep_mobile": "13500000000",
+}
+FULL_FORM: dict[str, dict[str, str]] = {
+    Section.CERTIFICATE: {"company_name": UNIT["unit_name"], "uscc": UNIT["uscc"]},
+    Section.UNIT: UNIT,
+    Section.INVOICE: {
+        "invoice_type": INVOICE_ORDINARY,
+        "title": UNIT["unit_name"],
+        "taxpayer_id": UNIT["uscc"],
+    },
+    Section.HANDLER: {
+        "name": "李四",
+        "id_number": "11010519491231002X",
+        "mobile": "13600000000",
+        "email": "li@example.cn",
+    },
+    Section.DELIVERY: {
+        "method": DELIVERY_MAIL,
+        "recipient": "李四",
+        "phone": "13600000000",
+        "address": "重庆市渝北区金开大道1号",
+    },
+    Section.REDIRECT_REASON: {"reason": "wrong_address", "detail": "地址写错了"},
+}
+
+
+def form_for(code: BusinessCode, **changes: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    form = {section.value: dict(FULL_FORM[section]) for section in BUSINESSES[code].sections}
+    for section, values in changes.items():
+        form[section] = {**form.get(section, {}), **values}
+    return form
+
+
+def project_for(code: BusinessCode) -> dict[str, Any] | None:
+    if code in {BusinessCode.UNLOCK, BusinessCode.REVOKE, BusinessCode.REDIRECT}:
+        return None
+    selection = load_catalog().default_selection(CQ_BIDDER)
+    return selection.to_json()
+
+
+def image_bytes(kind: str, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A real image file of `kind` (jpg, png, bmp via OpenCV; gif written by hand)."""
+    if kind == "gif":
+        # GIF89a, 1x1, one colour: the smallest real GIF.
+        return bytes.fromhex(
+            "47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b"
+        )
+    picture = np.full((size[1], size[0], 3), 200, np.uint8)
+    cv2.putText(picture, "seal", (4, size[1] // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 255), 1)
+    ok, data = cv2.imencode(f".{kind}", picture)
+    assert ok
+    return data.tobytes()
+
+
+def make_csr(common_name: str = "token") -> tuple[ec.EllipticCurvePrivateKey, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+        .sign(key, hashes.SHA256())
+    )
+    from cryptography.hazmat.primitives import serialization
+
+    return key, csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def new_order_body(code: BusinessCode, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "order_id": str(uuid.uuid4()),
+        "business": code.value,
+        "form": form_for(code),
+        "project": project_for(code),
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    body.update(extra)
+    return body
+
+
+@dataclass
+class Hub:
+    """A running backend and a kiosk enrolled with it."""
+
+    backend: Backend
+    server: BackgroundServer
+    credentials: DeviceCredentials
+    home: Path
+
+    def client(
+        self, credentials: DeviceCredentials | None = None, subscriber: str | None = None
+    ) -> httpx.Client:
+        headers = {"X-Subscriber-Token": subscriber} if subscriber else {}
+        return httpx.Client(
+            base_url=self.server.base_url,
+            auth=DeviceAuth(RequestSigner(credentials or self.credentials)),
+            headers=headers,
+            timeout=30,
+        )
+
+    def anonymous(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.base_url, timeout=30)
+
+    def last_code(self, phone: str) -> str:
+        for message in reversed(self.backend.subscribers.sent_messages(100)):
+            if message["phone"] == phone and "验证码" in message["text"]:
+                found = re.search(r"验证码是(\d{6})", message["text"])
+                assert found
+                return found.group(1)
+        raise AssertionError(f"no code sent to {phone}")
+
+    def sign_in(self, phone: str) -> str:
+        with self.client() as client:
+            assert client.post("/v1/sms-codes", json={"phone": phone}).status_code == 200
+            answer = client.post("/v1/sessions", json={"phone": phone, "code": self.last_code(phone)})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["token"])
+
+    def reviewer(self) -> httpx.Client:
+        token = self.backend.add_reviewer("王审核")
+        return httpx.Client(
+            base_url=self.server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    def submitted_order(self, client: httpx.Client, code: BusinessCode, **extra: Any) -> str:
+        """An order with its documents uploaded and submitted: awaiting review."""
+        body = new_order_body(code, **extra)
+        assert client.post("/v1/orders", json=body).status_code == 201
+        order_id = body["order_id"]
+        for kind in self.backend.orders.required_documents(code):
+            answer = client.put(f"/v1/orders/{order_id}/attachments/{kind.value}", content=image_bytes("jpg"))
+            assert answer.status_code == 200, answer.text
+        answer = client.post(f"/v1/orders/{order_id}/submit")
+        assert answer.status_code == 200, answer.text
+        return str(order_id)
+
+
+@contextmanager
+def running_hub(home: Path, **settings: Any) -> Iterator[Hub]:
+    backend = Backend(load_backend_settings(home, **settings))
+    credentials = backend.devices.enroll("hall-01")
+    with BackgroundServer(backend) as server:
+        yield Hub(backend, server, credentials, home)
