@@ -92,7 +92,7 @@ class Payments:
         expected = self.sign(
             notice.payment_id, notice.amount_fen, notice.paid_at.isoformat(), notice.transaction_id
         )
-        if not hmac.compare_digest(expected, notice.signature):
+        if not hmac.compare_digest(expected.encode(), notice.signature.encode()):
             raise ApiError(401, "bad_signature", Text("支付通知签名不正确"))
         with self.db.write() as conn:
             row = self._row(conn, notice.payment_id)
