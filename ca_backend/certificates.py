@@ -18,7 +18,7 @@ from kiosk.domain.catalog import Catalog, ProjectSelection
 from kiosk.domain.status import OrderStatus
 from kiosk.i18n import Text
 
-DEFAULT_VALIDITY_DAYS = 365
+DEFAULT_VALIDITY_DAYS = 365  # when the order names no certificate type
 
 
 class Certificates:
@@ -111,7 +111,7 @@ class Certificates:
             if project.certificate_types:
                 kind = self.catalog.certificate_types.get(project.certificate_types[0])
                 if kind is not None:
-                    unit_title = kind.title
+                    unit_title, validity = kind.title, kind.validity_days
         if not name or not uscc:
             raise unprocessable("no_subject", Text("订单缺少单位名称或统一社会信用代码，无法签发证书"))
         return SubjectInfo(name, name, unit_title, locality, province, uscc), validity

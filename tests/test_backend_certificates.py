@@ -158,3 +158,15 @@ def test_the_ca_keys_are_private(hub: Hub) -> None:
         assert key.stat().st_mode & 0o077 == 0, key
     root = x509.load_pem_x509_certificate((ca_dir / "root-ca.pem").read_bytes())
     assert isinstance(root.public_key(), ec.EllipticCurvePublicKey)
+
+
+def test_the_validity_comes_from_the_catalog(hub: Hub) -> None:
+    _, csr = make_csr()
+    with hub.client() as client:
+        order_id = downloadable(hub, client)
+        issued = client.post(
+            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
+        ).json()
+    cert = x509.load_pem_x509_certificate(issued["certificate_pem"].encode())
+    days = (cert.not_valid_after_utc - cert.not_valid_before_utc).days
+    assert days == hub.backend.catalog.certificate_types["unit_seal"].validity_days == 365

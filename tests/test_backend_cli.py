@@ -93,3 +93,71 @@ def test_the_committed_openapi_document_is_current(hub: Hub) -> None:
     assert committed == json.loads(json.dumps(create_app(hub.backend).openapi())), (
         "docs/openapi.json is stale: run `ca-backend openapi --out docs/openapi.json`"
     )
+
+
+def test_serve_listens_on_loopback_and_auto_approves(tmp_path) -> None:
+    """`ca-backend serve` as the demo runs it: a port from the command line, the demo review policy."""
+    import socket
+    import time
+
+    import httpx
+    from backend_support import new_order_body
+
+    from ca_backend.backend import Backend
+    from ca_backend.config import load_backend_settings
+    from kiosk.backend_client.signing import DeviceAuth, RequestSigner
+
+    home = tmp_path / "backend"
+    backend = Backend(load_backend_settings(home))
+    credentials = backend.devices.enroll("hall-01")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ca_backend.cli",
+            "--home",
+            str(home),
+            "serve",
+            "--port",
+            str(port),
+            "--auto-approve-after",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == f"ca-backend on http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        with httpx.Client(base_url=base, auth=DeviceAuth(RequestSigner(credentials)), timeout=10) as client:
+            while True:  # the banner comes before the socket is bound: wait for it to answer
+                try:
+                    client.get("/v1/crl")
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline, "ca-backend serve never answered"
+            body = new_order_body(BusinessCode.CHANGE, token_serial="55AB6C951900350A")
+            client.post("/v1/orders", json=body)
+            from backend_support import image_bytes
+
+            for kind in backend.orders.required_documents(BusinessCode.CHANGE):
+                client.put(
+                    f"/v1/orders/{body['order_id']}/attachments/{kind.value}", content=image_bytes("jpg")
+                )
+            assert client.post(f"/v1/orders/{body['order_id']}/submit").status_code == 200
+            while (
+                status := client.get(f"/v1/orders/{body['order_id']}").json()["status"]
+            ) == "awaiting_review":
+                assert time.monotonic() < deadline, "the demo policy never approved"
+            assert status == "awaiting_download"
+        with socket.socket() as outside:  # bound to 127.0.0.1 only: another address is refused
+            assert outside.connect_ex(("127.0.0.2", port)) != 0
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

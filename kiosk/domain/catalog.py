@@ -45,6 +45,7 @@ class CertificateType:
     title: str
     price_fen: int
     renewal_fen: int
+    validity_days: int = 365  # how long an issued certificate of this type is valid
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
             title=reader.text(item, "title", where),
             price_fen=reader.fen(item, "price_fen", where),
             renewal_fen=reader.fen(item, "renewal_fen", where),
+            validity_days=reader.days(item, "validity_days", where),
         )
         if cert.code in types:
             raise CatalogError(f"{source}: {where}: certificate type {cert.code!r} is defined twice")
@@ -299,6 +301,12 @@ class _Reader:
         value = item.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(where, f"{key!r} must be a whole number of fen, 0 or more")
+        return value
+
+    def days(self, item: Mapping[str, Any], key: str, where: str) -> int:
+        value = item.get(key, 365)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3650:
+            raise self.fail(where, f"{key!r} must be a whole number of days from 1 to 3650")
         return value
 
     def items(self, item: Mapping[str, Any], key: str, where: str = "top level") -> list[Any]:
