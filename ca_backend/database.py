@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -91,8 +92,12 @@ def now_iso() -> str:
 
 
 class Database:
+    """One SQLite connection per thread, reused: uvicorn's thread pool serves many requests,
+    and opening a connection (with its pragmas) cost more than the query it served."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self.connect() as conn:
             conn.execute("pragma journal_mode = wal")
@@ -105,26 +110,28 @@ class Database:
         conn.execute("pragma busy_timeout = 30000")
         return conn
 
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._open()
+        return conn
+
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection for reads (autocommit)."""
-        conn = self._open()
-        try:
-            yield conn
-        finally:
-            conn.close()
+        """This thread's connection, for reads (autocommit, or inside the thread's transaction)."""
+        yield self._connection()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction, taken for writing at once so concurrent writers queue up."""
-        conn = self._open()
+        conn = self._connection()
+        if conn.in_transaction:  # nested in this thread's transaction: part of it
+            yield conn
+            return
+        conn.execute("begin immediate")
         try:
-            conn.execute("begin immediate")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("rollback")
-                raise
-            conn.execute("commit")
-        finally:
-            conn.close()
+            yield conn
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
