@@ -289,3 +289,44 @@ def test_form_personal_data_is_sealed_at_rest(hub: Hub) -> None:
     for secret in ("11010519491231002X", "13600000000", "金开大道"):
         assert secret.encode() not in raw, secret
     assert Section.HANDLER.value  # the section exists in the form that was sealed
+
+
+def paid_order(hub: Hub, client, code: BusinessCode, **extra) -> str:
+    order_id = hub.submitted_order(client, code, **extra)
+    hub.backend.orders.approve(order_id, "test")
+    payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "wechat"}).json()
+    client.post("/v1/sandbox/wallet/pay", json={"payment_id": payment["payment_id"]})
+    return order_id
+
+
+def test_self_pickup_completes_at_the_hall(hub: Hub) -> None:
+    pickup_form = form_for(BusinessCode.NEW, delivery={"method": DELIVERY_PICKUP})
+    with hub.client() as client:
+        order_id = paid_order(hub, client, BusinessCode.NEW, form=pickup_form)
+        hub.backend.orders.hand_over(order_id)
+        view = client.get(f"/v1/orders/{order_id}").json()
+    assert view["status"] == "completed"
+    assert view["shipment"]["method"] == "pickup"
+
+
+def test_a_returned_parcel_is_sent_again(hub: Hub) -> None:
+    with hub.client() as client:
+        order_id = paid_order(hub, client, BusinessCode.NEW)
+        hub.backend.orders.ship(order_id, "EMS", "1180000000002")
+        # The parcel came back (nobody at the address): 改派, reason "returned".
+        new_address = {
+            "method": "mail",
+            "recipient": "李四",
+            "phone": "13600000000",
+            "address": "重庆市江北区观音桥步行街8号",
+        }
+        form = form_for(BusinessCode.REDIRECT, delivery=new_address, redirect_reason={"reason": "returned"})
+        redirect_id = hub.submitted_order(client, BusinessCode.REDIRECT, form=form, redirect_of=order_id)
+        hub.backend.orders.approve(redirect_id, "test")
+        waiting = client.get(f"/v1/orders/{order_id}").json()
+        assert waiting["shipment"]["tracking_number"] is None
+        assert waiting["shipment"]["address_masked"] == "重庆市江北区****"
+        hub.backend.orders.ship(order_id, "SF", "SF0000000003")
+        again = client.get(f"/v1/orders/{order_id}").json()
+    assert again["status"] == "completed"
+    assert again["shipment"]["tracking_number"] == "SF0000000003"
