@@ -12,7 +12,7 @@ import pytest
 
 import kiosk
 
-CORE_PACKAGES = ["kiosk.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client"]
+CORE_PACKAGES = ["kiosk.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client", "ca_backend"]
 CORE_MODULES = [
     "kiosk.i18n",
     "kiosk.translations",
@@ -21,6 +21,7 @@ CORE_MODULES = [
     "kiosk.staff_auth",
     "kiosk.locations",
     "kiosk.config",
+    "kiosk.contract",
 ]
 
 
