@@ -65,7 +65,7 @@ class Certificates:
                 ),
             )
             row = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
-            self.orders._move(
+            self.orders.move(
                 conn,
                 row,
                 OrderStatus.COMPLETED,

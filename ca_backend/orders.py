@@ -115,7 +115,7 @@ class Orders:
                     else None,
                 ),
             )
-            self._event(conn, order_id, OrderStatus.DRAFT, f"device:{caller.device_id}", "订单已接收")
+            self.record_event(conn, order_id, OrderStatus.DRAFT, f"device:{caller.device_id}", "订单已接收")
             row = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
             return self._view(conn, row), True
 
@@ -250,7 +250,7 @@ class Orders:
                     problems[kind.value] = Text("请上传{document}", document=DOCUMENTS[kind].title)
             if problems:
                 raise unprocessable("incomplete", Text("资料不完整，请按提示补充"), problems)
-            self._move(
+            self.move(
                 conn,
                 row,
                 OrderStatus.AWAITING_REVIEW,
@@ -278,15 +278,13 @@ class Orders:
             row = self._row(conn, order_id)
             business = BUSINESSES[BusinessCode(row["business"])]
             target = business.status_after_approval(costs_money=row["fee_fen"] > 0)
-            self._move(conn, row, target, f"reviewer:{reviewer}", "审核通过")
-            if target is business.fulfilled_as:
-                self.fulfil(conn, self._row(conn, order_id))
+            self.move(conn, row, target, f"reviewer:{reviewer}", "审核通过")
             return self._view(conn, self._row(conn, order_id))
 
     def reject(self, order_id: str, reviewer: str, rejection: Rejection) -> OrderView:
         with self.db.write() as conn:
             row = self._row(conn, order_id)
-            self._move(
+            self.move(
                 conn,
                 row,
                 OrderStatus.REJECTED,
@@ -296,7 +294,7 @@ class Orders:
             )
             return self._view(conn, self._row(conn, order_id))
 
-    def fulfil(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    def _fulfil(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         """What happens the moment an order reaches its fulfilment (approved and, if it costs, paid)."""
         code = BusinessCode(row["business"])
         if code is BusinessCode.REVOKE:
@@ -329,9 +327,9 @@ class Orders:
                     "update orders set shipment = ?, updated_at = ? where order_id = ?",
                     (shipment.model_dump_json(), now_iso(), order_id),
                 )
-                self._event(conn, order_id, status, actor, note)
+                self.record_event(conn, order_id, status, actor, note)
             else:
-                self._move(conn, row, OrderStatus.COMPLETED, actor, note, shipment=shipment.model_dump_json())
+                self.move(conn, row, OrderStatus.COMPLETED, actor, note, shipment=shipment.model_dump_json())
             return self._view(conn, self._row(conn, order_id))
 
     def hand_over(self, order_id: str, actor: str = "staff") -> OrderView:
@@ -342,7 +340,7 @@ class Orders:
             if form.get(Section.DELIVERY.value, {}).get("method") != DELIVERY_PICKUP:
                 raise conflict("not_pickup", Text("该订单不是自提订单"))
             shipment = Shipment(method="pickup", shipped_at=datetime.now(UTC))
-            self._move(
+            self.move(
                 conn,
                 row,
                 OrderStatus.COMPLETED,
@@ -367,7 +365,7 @@ class Orders:
             "update orders set form_sealed = ?, shipment = ?, updated_at = ? where order_id = ?",
             (self._seal_form(target_id, target_form), shipment.model_dump_json(), now_iso(), target_id),
         )
-        self._event(
+        self.record_event(
             conn,
             target_id,
             OrderStatus(target["status"]),
@@ -390,7 +388,7 @@ class Orders:
             (now, value),
         ).rowcount
         conn.execute("update orders set revoked_at = ? where order_id = ?", (now, row["order_id"]))
-        self._event(conn, row["order_id"], OrderStatus(row["status"]), "ca", f"已注销证书{revoked}张")
+        self.record_event(conn, row["order_id"], OrderStatus(row["status"]), "ca", f"已注销证书{revoked}张")
 
     # --- helpers --------------------------------------------------------------------------------
     def _fee(self, code: BusinessCode, project: ProjectSelection | None) -> int:
@@ -430,7 +428,7 @@ class Orders:
             raise not_found()
         return row
 
-    def _move(
+    def move(
         self,
         conn: sqlite3.Connection,
         row: sqlite3.Row,
@@ -439,6 +437,8 @@ class Orders:
         note: str,
         **columns: Any,
     ) -> None:
+        """The one way an order's status changes: checked by the kiosk's machine, recorded as an
+        event and a notification, and the business's fulfilment done when it is reached."""
         try:
             transition(OrderStatus(row["status"]), target)
         except IllegalTransition as error:
@@ -448,11 +448,15 @@ class Orders:
             f"update orders set {assignments} where order_id = ?",  # noqa: S608 (column names are ours)
             (target.value, now_iso(), *columns.values(), row["order_id"]),
         )
-        self._event(conn, row["order_id"], target, actor, note)
+        self.record_event(conn, row["order_id"], target, actor, note)
         self._notify(conn, row, target, note)
+        if target is BUSINESSES[BusinessCode(row["business"])].fulfilled_as:
+            self._fulfil(conn, self._row(conn, row["order_id"]))
 
     @staticmethod
-    def _event(conn: sqlite3.Connection, order_id: str, status: OrderStatus, actor: str, note: str) -> None:
+    def record_event(
+        conn: sqlite3.Connection, order_id: str, status: OrderStatus, actor: str, note: str
+    ) -> None:
         conn.execute(
             "insert into events (order_id, at, status, actor, note) values (?, ?, ?, ?, ?)",
             (order_id, now_iso(), status.value, actor, note),

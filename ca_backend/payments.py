@@ -108,10 +108,7 @@ class Payments:
             )
             order = conn.execute("select * from orders where order_id = ?", (row["order_id"],)).fetchone()
             business = BUSINESSES[BusinessCode(order["business"])]
-            self.orders._move(conn, order, business.fulfilled_as, "payment", f"已付款（{row['channel']}）")
-            self.orders.fulfil(
-                conn, conn.execute("select * from orders where order_id = ?", (row["order_id"],)).fetchone()
-            )
+            self.orders.move(conn, order, business.fulfilled_as, "payment", f"已付款（{row['channel']}）")
             return self._view(self._row(conn, notice.payment_id))
 
     @staticmethod

@@ -103,53 +103,18 @@ class CertificateAuthority:
         return [cert.public_bytes(serialization.Encoding.PEM).decode() for cert in (self.issuing, self.root)]
 
     def _create(self) -> None:
-        now = datetime.now(UTC)
         root_key = ec.generate_private_key(ec.SECP384R1())
-        root_name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "参考数字证书认证中心"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "Reference Kiosk Root CA"),
-            ]
-        )
-        root = (
-            x509.CertificateBuilder()
-            .subject_name(root_name)
-            .issuer_name(root_name)
-            .public_key(root_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + CA_VALIDITY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-            .add_extension(_ca_key_usage(), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
-            .sign(root_key, hashes.SHA384())
+        root = _ca_certificate(
+            "Reference Kiosk Root CA", root_key, root_key, None, path_length=1, validity=CA_VALIDITY
         )
         issuing_key = ec.generate_private_key(ec.SECP256R1())
-        issuing_name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "参考数字证书认证中心"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "Reference Kiosk Issuing CA"),
-            ]
-        )
-        issuing = (
-            x509.CertificateBuilder()
-            .subject_name(issuing_name)
-            .issuer_name(root_name)
-            .public_key(issuing_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + ISSUING_VALIDITY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(_ca_key_usage(), critical=True)
-            .add_extension(
-                x509.SubjectKeyIdentifier.from_public_key(issuing_key.public_key()), critical=False
-            )
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
-            )
-            .sign(root_key, hashes.SHA384())
+        issuing = _ca_certificate(
+            "Reference Kiosk Issuing CA",
+            issuing_key,
+            root_key,
+            root,
+            path_length=0,
+            validity=ISSUING_VALIDITY,
         )
         _write_secret(self.keys_dir / "root-ca.key", _key_pem(root_key))
         _write_secret(self.keys_dir / "issuing-ca.key", _key_pem(issuing_key))
@@ -231,6 +196,42 @@ class CertificateAuthority:
             )
             builder = builder.add_revoked_certificate(entry)
         return builder.sign(self._issuing_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def _ca_certificate(
+    common_name: str,
+    key: ec.EllipticCurvePrivateKey,
+    signer: ec.EllipticCurvePrivateKey,
+    issuer: x509.Certificate | None,  # None: self-signed (the root)
+    *,
+    path_length: int,
+    validity: timedelta,
+) -> x509.Certificate:
+    now = datetime.now(UTC)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "参考数字证书认证中心"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.subject if issuer else name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + validity)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False
+        )
+    return builder.sign(signer, hashes.SHA384())
 
 
 def _ca_key_usage() -> x509.KeyUsage:

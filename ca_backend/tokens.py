@@ -133,7 +133,7 @@ class Tokens:
                 order = conn.execute(
                     "select * from orders where order_id = ?", (grant["order_id"],)
                 ).fetchone()
-                self.orders._move(
+                self.orders.move(
                     conn, order, OrderStatus.COMPLETED, f"device:{caller.device_id}", "证书盘已解锁"
                 )
 
@@ -147,7 +147,7 @@ class Tokens:
             )
 
     def authorise(self, caller: Caller, order_id: str, authorisation: StaffAuthorisation) -> None:
-        self.orders.get(caller, order_id)
+        order = self.orders.get(caller, order_id)
         with self.db.connect() as conn:
             staff = conn.execute(
                 "select * from staff where staff_id = ?", (authorisation.staff_id,)
@@ -159,10 +159,10 @@ class Tokens:
                 "insert into authorisations (order_id, staff_id, device_id, at) values (?, ?, ?, ?)",
                 (order_id, authorisation.staff_id, caller.device_id, now_iso()),
             )
-            self.orders._event(
+            self.orders.record_event(
                 conn,
                 order_id,
-                OrderStatus(self.orders.get(caller, order_id).status),
+                order.status,
                 f"staff:{authorisation.staff_id}",
                 "工作人员已现场授权",
             )

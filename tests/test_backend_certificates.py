@@ -22,13 +22,15 @@ def downloadable(hub: Hub, client, code: BusinessCode = BusinessCode.CHANGE) -> 
     return order_id
 
 
+def download(client, order_id: str, csr: str, serial: str = SERIAL):
+    return client.post(f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": serial})
+
+
 def test_a_certificate_is_issued_from_the_tokens_request(hub: Hub, tmp_path) -> None:
     key, csr = make_csr()
     with hub.client() as client:
         order_id = downloadable(hub, client)
-        answer = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        )
+        answer = download(client, order_id, csr)
         assert answer.status_code == 200, answer.text
         issued = answer.json()
         assert client.get(f"/v1/orders/{order_id}").json()["status"] == "completed"
@@ -71,22 +73,14 @@ def test_a_download_is_bound_to_the_token_that_asked(hub: Hub) -> None:
     _, csr = make_csr()
     with hub.client() as client:
         order_id = downloadable(hub, client)
-        other = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": "56AB6C951900350B"}
-        )
+        other = download(client, order_id, csr, "56AB6C951900350B")
         assert other.status_code == 409
         assert other.json()["message"] == f"请插入办理该业务的证书盘（芯片号{SERIAL}）"
-        first = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        ).json()
+        first = download(client, order_id, csr).json()
         # The key was pulled before it stored the certificate: the same certificate again.
-        retry = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        ).json()
+        retry = download(client, order_id, csr).json()
         assert retry["serial_hex"] == first["serial_hex"]
-        stolen = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": "56AB6C951900350B"}
-        )
+        stolen = download(client, order_id, csr, "56AB6C951900350B")
         assert stolen.status_code == 409
 
 
@@ -109,14 +103,10 @@ def test_no_download_before_approval_and_payment(hub: Hub) -> None:
     _, csr = make_csr()
     with hub.client() as client:
         renewal = hub.submitted_order(client, BusinessCode.RENEWAL, token_serial=SERIAL)
-        early = client.post(
-            f"/v1/orders/{renewal}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        )
+        early = download(client, renewal, csr)
         assert early.status_code == 409
         hub.backend.orders.approve(renewal, "test")
-        unpaid = client.post(
-            f"/v1/orders/{renewal}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        )
+        unpaid = download(client, renewal, csr)
         assert unpaid.status_code == 409
         assert unpaid.json()["message"] == "订单当前状态不能下载证书"
 
@@ -125,9 +115,7 @@ def test_revoking_a_lost_key_puts_its_certificate_on_the_crl(hub: Hub, tmp_path)
     _, csr = make_csr()
     with hub.client() as client:
         order_id = downloadable(hub, client)
-        issued = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        ).json()
+        issued = download(client, order_id, csr).json()
         revoke_id = hub.submitted_order(client, BusinessCode.REVOKE, token_serial=SERIAL)
         hub.backend.orders.approve(revoke_id, "test")
         revoke = client.get(f"/v1/orders/{revoke_id}").json()
@@ -164,9 +152,7 @@ def test_the_validity_comes_from_the_catalog(hub: Hub) -> None:
     _, csr = make_csr()
     with hub.client() as client:
         order_id = downloadable(hub, client)
-        issued = client.post(
-            f"/v1/orders/{order_id}/certificate", json={"csr_pem": csr, "token_serial": SERIAL}
-        ).json()
+        issued = download(client, order_id, csr).json()
     cert = x509.load_pem_x509_certificate(issued["certificate_pem"].encode())
     days = (cert.not_valid_after_utc - cert.not_valid_before_utc).days
     assert days == hub.backend.catalog.certificate_types["unit_seal"].validity_days == 365

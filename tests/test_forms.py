@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from backend_support import UNIT
+
 from kiosk.domain.businesses import Section, business
 from kiosk.domain.forms import (
     DELIVERY_MAIL,
@@ -15,14 +17,6 @@ from kiosk.domain.forms import (
     cross_field_problems,
 )
 from kiosk.domain.masking import mask
-
-UNIT = {
-    "unit_name": "东方中讯数字证书认证有限公司",
-    "uscc": "91350100M000100Y43",
-    "legal_rep_name": "张三",
-    "legal_rep_id": "11010519491231002X",
-    "legal_rep_mobile": "13500000000",
-}
 
 
 def test_personal_fields_are_marked() -> None:
