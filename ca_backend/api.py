@@ -44,6 +44,7 @@ from kiosk.contract import (
     SmsCodeRequest,
     SmsCodeSent,
     StaffAuthorisation,
+    SubmitRequest,
     SubscriberSession,
     UnlockGrant,
     UnlockGrantRequest,
@@ -227,8 +228,8 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
         responses=PROBLEMS,
         tags=["orders"],
     )
-    def submit_order(order_id: UUID, who: Who) -> OrderView:
-        return backend.orders.submit(who, order_id)
+    def submit_order(order_id: UUID, body: SubmitRequest, who: Who) -> OrderView:
+        return backend.orders.submit(who, order_id, body.revision)
 
     # --- payment ----------------------------------------------------------------------------------
     @app.post(

@@ -40,7 +40,7 @@ create table if not exists orders (
     token_serial text, redirect_of text, fee_fen integer not null, created_at text not null,
     received_at text not null, updated_at text not null, submitted_at text,
     rejection text, shipment text, certificate_serial text, revoked_at text, payment_id text,
-    phone_sealed blob
+    phone_sealed blob, submissions integer not null default 0
 );
 create index if not exists orders_subscriber on orders (subscriber_id);
 create index if not exists orders_device on orders (device_id);

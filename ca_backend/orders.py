@@ -79,6 +79,7 @@ class Orders:
         fee_fen = self._fee(request.business, project)
         now = now_iso()
         with self.db.write() as conn:
+            owner, verified = self._owner(conn, caller, request)
             existing = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
             if existing is not None:
                 # The same UUID again (a retry, a restart, a duplicate): that order, forever.
@@ -100,7 +101,7 @@ class Orders:
                     order_id,
                     business.code.value,
                     OrderStatus.DRAFT.value,
-                    caller.subscriber.id if caller.subscriber else None,
+                    owner.id if owner else None,
                     caller.device_id,
                     self._seal_form(order_id, request.form),
                     json.dumps(project.to_json()) if project else None,
@@ -110,14 +111,27 @@ class Orders:
                     request.created_at.isoformat(),
                     now,
                     now,
-                    self.sealer.seal(caller.subscriber.phone.encode(), f"order-phone:{order_id}")
-                    if caller.subscriber
-                    else None,
+                    self.sealer.seal(owner.phone.encode(), f"order-phone:{order_id}") if owner else None,
                 ),
             )
-            self.record_event(conn, order_id, OrderStatus.DRAFT, f"device:{caller.device_id}", "订单已接收")
+            self.record_event(
+                conn, order_id, OrderStatus.DRAFT, f"device:{caller.device_id}", f"订单已接收{verified}"
+            )
             row = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
             return self._view(conn, row), True
+
+    def _owner(
+        self, conn: sqlite3.Connection, caller: Caller, request: OrderCreate
+    ) -> tuple[Subscriber | None, str]:
+        """The subscriber the order belongs to, and how the kiosk verified them (for the event)."""
+        if caller.subscriber is not None:
+            return caller.subscriber, "（短信验证登录）"
+        claim = request.subscriber
+        if claim is None:
+            return None, ""
+        subscriber_id, _ = self.subscribers.account_for(conn, claim.phone)
+        how = "（短信验证登录）" if claim.verified_by == "sms" else f"（工作人员{claim.staff_id or ''}现场核验身份）"
+        return Subscriber(subscriber_id, claim.phone), how
 
     def get(self, caller: Caller, order_id: UUID | str) -> OrderView:
         with self.db.connect() as conn:
@@ -137,9 +151,7 @@ class Orders:
                 )
             else:
                 rows = conn.execute(
-                    "select * from orders where device_id = ? and subscriber_id is null order by"
-                    " created_at desc",
-                    (caller.device_id,),
+                    "select * from orders where device_id = ? order by created_at desc", (caller.device_id,)
                 )
             return [self._view(conn, row) for row in rows.fetchall()]
 
@@ -228,13 +240,15 @@ class Orders:
     def read_attachment(self, sha256: str) -> bytes:
         return self.sealer.open((self.attachments_dir / sha256).read_bytes(), f"attachment:{sha256}")
 
-    def submit(self, caller: Caller, order_id: UUID | str) -> OrderView:
+    def submit(self, caller: Caller, order_id: UUID | str, revision: int) -> OrderView:
         order_id = str(order_id)
         with self.db.write() as conn:
             row = self._row_for(conn, caller, order_id)
             status = OrderStatus(row["status"])
-            if status is OrderStatus.AWAITING_REVIEW:
-                return self._view(conn, row)  # submitted already: a retry
+            if revision <= row["submissions"]:
+                return self._view(conn, row)  # a retry of a submission already taken
+            if revision > row["submissions"] + 1:
+                raise conflict("revision_gap", Text("提交次序不符，请联系工作人员"))
             business = BUSINESSES[BusinessCode(row["business"])]
             form = self._open_form(order_id, row["form_sealed"])
             problems: dict[str, Text] = {
@@ -258,6 +272,7 @@ class Orders:
                 "资料已提交，等待审核" if status is OrderStatus.DRAFT else "资料已重新提交，等待审核",
                 submitted_at=now_iso(),
                 rejection=None,
+                submissions=revision,
             )
             return self._view(conn, self._row(conn, order_id))
 
@@ -402,14 +417,11 @@ class Orders:
 
     @staticmethod
     def _visible(row: sqlite3.Row, caller: Caller) -> bool:
-        if caller.subscriber is not None and row["subscriber_id"] == caller.subscriber.id:
-            return True
-        # Without a signed-in subscriber, a kiosk sees the orders it took for nobody signed in.
-        return (
-            caller.subscriber is None
-            and row["subscriber_id"] is None
-            and row["device_id"] == caller.device_id
-        )
+        if caller.subscriber is not None:
+            return bool(row["subscriber_id"] == caller.subscriber.id)
+        # The kiosk itself (its sync, with nobody's session) follows the orders it took; what a
+        # subscriber at it may see is decided with their session, above.
+        return bool(row["device_id"] == caller.device_id)
 
     def _row_for(self, conn: sqlite3.Connection, caller: Caller, order_id: str) -> sqlite3.Row:
         row: sqlite3.Row | None = conn.execute(

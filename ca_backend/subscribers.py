@@ -123,15 +123,7 @@ class Subscribers:
             raise wrong  # after the commit: the wrong try counts
         with self.db.write() as conn:
             conn.execute("delete from sms_codes where phone_key = ?", (key,))
-            subscriber = conn.execute("select id from subscribers where phone_key = ?", (key,)).fetchone()
-            registered = subscriber is None
-            if registered:
-                subscriber_id = conn.execute(
-                    "insert into subscribers (phone_key, phone_sealed, created_at) values (?, ?, ?)",
-                    (key, self.sealer.seal(phone.encode(), f"phone:{key}"), now_iso()),
-                ).lastrowid
-            else:
-                subscriber_id = subscriber["id"]
+            subscriber_id, registered = self.account_for(conn, phone)
             token = secrets.token_urlsafe(32)
             conn.execute(
                 "insert into sessions (token_hash, subscriber_id, expires_at) values (?, ?, ?)",
@@ -143,6 +135,18 @@ class Subscribers:
             expires_at=datetime.fromtimestamp(now + settings.session_ttl_s, UTC),
             registered=registered,
         )
+
+    def account_for(self, conn: sqlite3.Connection, phone: str) -> tuple[int, bool]:
+        """The account of this (verified) phone, made on first use; True when it was made now."""
+        key = self.phone_key(phone)
+        row = conn.execute("select id from subscribers where phone_key = ?", (key,)).fetchone()
+        if row is not None:
+            return int(row["id"]), False
+        cursor = conn.execute(
+            "insert into subscribers (phone_key, phone_sealed, created_at) values (?, ?, ?)",
+            (key, self.sealer.seal(phone.encode(), f"phone:{key}"), now_iso()),
+        )
+        return int(cursor.lastrowid or 0), True
 
     def from_token(self, token: str, *, now: float | None = None) -> Subscriber | None:
         now = time.time() if now is None else now

@@ -93,14 +93,33 @@ class ProjectWire(WireModel):
     answers: dict[Annotated[str, StringConstraints(max_length=40)], bool] = Field(default_factory=dict)
 
 
+class SubscriberClaim(WireModel):
+    """Whose order it is, as the kiosk verified it: by SMS sign-in, or in person by hall staff
+    while the kiosk was offline. The kiosk's outbox sends orders long after the subscriber's
+    session has ended, so the order names its owner instead of carrying their session."""
+
+    phone: Phone
+    verified_by: Literal["sms", "staff"]
+    staff_id: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
 class OrderCreate(WireModel):
     order_id: UUID  # made by the kiosk, permanent: the backend deduplicates on it forever
     business: BusinessCode
+    subscriber: SubscriberClaim | None = None  # ignored when a signed-in subscriber sends it
     form: FormValues = Field(default_factory=dict)
     project: ProjectWire | None = None
     token_serial: TokenSerial | None = None  # renewal, change, unlock: the key in the slot
     redirect_of: UUID | None = None  # 改派: the order whose shipment changes
     created_at: datetime  # when the subscriber made it at the kiosk
+
+
+class SubmitRequest(WireModel):
+    """Which submission this is: 1 the first, 2 the first resubmission after a rejection, ...
+    A retry of a submission the backend already took answers that order as it is now, so a
+    submission lost on the way back can never be taken twice (say, after a rejection)."""
+
+    revision: int = Field(ge=1, le=1000)
 
 
 class FormUpdate(WireModel):

@@ -361,4 +361,16 @@ ENGLISH: dict[str, str] = {
     "未知的证书类型：{code}": "Unknown certificate type: {code}",
     "订单号已被另一笔订单使用": "This order number belongs to another order",
     "没有找到要改派的订单": "The order to redirect was not found",
+    "提交次序不符，请联系工作人员": "The submissions are out of order; please ask the staff",
+    # --- backend client and sync ---------------------------------------------------------------
+    "后台没有及时回应，订单已保存在本机，稍后自动重试": (
+        "The CA did not answer in time. The order is kept on this kiosk and will be sent automatically"
+    ),
+    "连接不上后台，订单已保存在本机，联网后自动发送": (
+        "Cannot reach the CA. The order is kept on this kiosk and will be sent once the network is back"
+    ),
+    "后台暂时出现故障，稍后自动重试": "The CA's system has a temporary fault; the kiosk will try again",
+    "本终端未获后台授权，请联系工作人员": "This kiosk is not authorised by the CA; please ask the staff",
+    "后台拒绝了这个请求": "The CA refused this request",
+    "后台的回答不符合约定，稍后自动重试": "The CA's answer was not understood; the kiosk will try again",
 }

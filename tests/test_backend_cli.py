@@ -51,7 +51,7 @@ def test_review_ship_and_read_what_was_sent(tmp_path) -> None:
             "fields": {},
             "documents": {"business_licence": "请重新拍摄"},
         }
-        assert client.post(f"/v1/orders/{order_id}/submit").status_code == 200
+        assert client.post(f"/v1/orders/{order_id}/submit", json={"revision": 2}).status_code == 200
         assert ca_backend(home, "review", "approve", order_id).stdout.strip() == "awaiting_payment"
         payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "wechat"}).json()
         client.post("/v1/sandbox/wallet/pay", json={"payment_id": payment["payment_id"]})
@@ -150,7 +150,7 @@ def test_serve_listens_on_loopback_and_auto_approves(tmp_path) -> None:
                 client.put(
                     f"/v1/orders/{body['order_id']}/attachments/{kind.value}", content=image_bytes("jpg")
                 )
-            assert client.post(f"/v1/orders/{body['order_id']}/submit").status_code == 200
+            assert client.post(f"/v1/orders/{body['order_id']}/submit", json={"revision": 1}).status_code == 200
             while (
                 status := client.get(f"/v1/orders/{body['order_id']}").json()["status"]
             ) == "awaiting_review":

@@ -57,8 +57,32 @@ def test_another_subscribers_order_answers_404(hub: Hub) -> None:
         assert client.get("/v1/orders").json()["orders"] == []
         # Re-sending Alice's UUID does not reveal or touch her order.
         assert client.post("/v1/orders", json=body).status_code == 409
-    with hub.client() as client:  # the kiosk without anyone signed in
+    with hub.client(hub.backend.devices.enroll("hall-02")) as client:  # another kiosk
         assert client.get(f"/v1/orders/{body['order_id']}").status_code == 404
+        assert client.get("/v1/orders").json()["orders"] == []
+    with hub.client() as client:  # the kiosk that took it, following it for its sync
+        assert client.get(f"/v1/orders/{body['order_id']}").status_code == 200
+
+
+def test_an_order_sent_after_the_session_names_its_owner(hub: Hub) -> None:
+    """The outbox sends with the device's credentials only; the claim puts the order in the
+    subscriber's account, which signing in later shows."""
+    sent_by_sms = new_order_body(BusinessCode.NEW, subscriber={"phone": "13800000009", "verified_by": "sms"})
+    staff_checked = new_order_body(
+        BusinessCode.REISSUE, subscriber={"phone": "13800000009", "verified_by": "staff", "staff_id": "S01"}
+    )
+    with hub.client() as client:
+        for body in (sent_by_sms, staff_checked):
+            assert client.post("/v1/orders", json=body).status_code == 201
+        notes = [event["note"] for event in client.get(f"/v1/orders/{staff_checked['order_id']}/events").json()["events"]]
+        assert notes == ["订单已接收（工作人员S01现场核验身份）"]
+    token = hub.sign_in("13800000009")
+    with hub.client(subscriber=token) as client:
+        listed = {order["order_id"] for order in client.get("/v1/orders").json()["orders"]}
+        assert listed == {sent_by_sms["order_id"], staff_checked["order_id"]}
+    with hub.client(subscriber=hub.sign_in("13800000008")) as client:
+        assert client.get("/v1/orders").json()["orders"] == []
+        assert client.get(f"/v1/orders/{sent_by_sms['order_id']}").status_code == 404
 
 
 def test_an_expired_session_answers_401(hub: Hub) -> None:
@@ -136,7 +160,7 @@ def test_submitting_an_incomplete_order_lists_what_is_missing(hub: Hub) -> None:
     )
     with hub.client() as client:
         client.post("/v1/orders", json=body)
-        answer = client.post(f"/v1/orders/{body['order_id']}/submit")
+        answer = client.post(f"/v1/orders/{body['order_id']}/submit", json={"revision": 1})
         assert answer.status_code == 422
         problem = answer.json()
         assert problem["message"] == "资料不完整，请按提示补充"
@@ -163,6 +187,11 @@ def test_review_reject_resubmit_approve_pay_ship(hub: Hub) -> None:
             f"/v1/review/orders/{order_id}/decision", json={"approve": False, "rejection": rejection}
         )
         assert rejected.status_code == 200
+        # The first submission again (its answer was lost on the way back): not taken twice.
+        retry = client.post(f"/v1/orders/{order_id}/submit", json={"revision": 1}).json()
+        assert retry["status"] == "rejected"
+        gap = client.post(f"/v1/orders/{order_id}/submit", json={"revision": 3})
+        assert gap.status_code == 409 and gap.json()["code"] == "revision_gap"
         view = client.get(f"/v1/orders/{order_id}").json()
         assert view["status"] == "rejected" and view["status_label"] == "审核驳回"
         assert view["rejection"]["documents"] == {"business_licence": "请加盖公章后重新拍摄"}
@@ -173,7 +202,7 @@ def test_review_reject_resubmit_approve_pay_ship(hub: Hub) -> None:
         assert client.put(f"/v1/orders/{order_id}/attachments/business_licence", content=new_scan).json()[
             "stored"
         ]
-        resubmitted = client.post(f"/v1/orders/{order_id}/submit").json()
+        resubmitted = client.post(f"/v1/orders/{order_id}/submit", json={"revision": 2}).json()
         assert resubmitted["status"] == "awaiting_review" and resubmitted["rejection"] is None
 
         approved = reviewer.post(f"/v1/review/orders/{order_id}/decision", json={"approve": True}).json()
