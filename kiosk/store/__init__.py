@@ -7,8 +7,10 @@ from kiosk.store.store import (
     OrderNotFound,
     OrderRecord,
     OutboxItem,
+    Owner,
     Store,
     StoreError,
+    SyncSummary,
 )
 
 __all__ = [
@@ -17,7 +19,9 @@ __all__ = [
     "OrderNotFound",
     "OrderRecord",
     "OutboxItem",
+    "Owner",
     "Sealer",
     "Store",
     "StoreError",
+    "SyncSummary",
 ]

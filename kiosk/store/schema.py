@@ -50,7 +50,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         {
             "id": int,
             "order_id": str,
-            "kind": str,  # create_order | upload_attachment | submit_order
+            "kind": str,  # create_order | resubmit_order | upload_attachment | submit_order
             "payload": str,  # JSON of references only; personal data stays sealed in orders
             "created_at": str,
             "attempts": int,
@@ -79,7 +79,21 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial,)
+def _v2_sync(db: sqlite_utils.Database) -> None:
+    """What the sync worker needs: the order's owner and token, the backend's view of it, a
+    way to park an item the backend refuses for good, and the link state for the status line."""
+    orders = db.table("orders")
+    orders.add_column("subscriber_sealed", bytes)  # whose order: phone and how it was verified
+    orders.add_column("token_serial", str)  # renewal, change, unlock: the key in the slot
+    orders.add_column("redirect_of", str)  # 改派: the order whose shipment changes
+    orders.add_column("shipment", str)  # JSON from the backend: carrier, tracking number
+    orders.add_column("remote_updated_at", str)  # the backend's updated_at last recorded
+    db.table("outbox").add_column("blocked_at", str)  # refused for good: waits for staff
+    db.table("outbox").create_index(["order_id", "done_at"])
+    db.table("sync_state").create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial, _v2_sync)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

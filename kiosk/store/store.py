@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,10 @@ class OrderRecord:
     acknowledged_at: str | None
     purged_at: str | None
     rejections: Mapping[str, Any]
+    token_serial: str | None = None
+    redirect_of: str | None = None
+    shipment: Mapping[str, Any] | None = None
+    remote_updated_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,28 @@ class OutboxItem:
     payload: Mapping[str, Any]
     attempts: int
     next_attempt_at: str | None
+    last_error: str | None
+    blocked_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose order it is, as the kiosk verified them: SMS sign-in, or staff in person (offline)."""
+
+    phone: str
+    verified_by: str  # "sms" | "staff"
+    staff_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What the status line and the staff dashboard show about the link and the queue."""
+
+    pending_orders: int
+    blocked_orders: int
+    oldest_pending_at: str | None
+    online: bool | None  # None: the sync has not tried yet
+    last_contact_at: str | None
     last_error: str | None
 
 
@@ -140,6 +166,9 @@ class Store:
         project: ProjectSelection | None = None,
         fee_fen: int = 0,
         order_id: str | None = None,
+        *,
+        token_serial: str | None = None,
+        redirect_of: str | None = None,
     ) -> OrderRecord:
         """A new draft with a permanent UUID (the backend deduplicates on it forever)."""
         order_id = order_id or str(uuid.uuid4())
@@ -156,9 +185,34 @@ class Store:
                     "project": json.dumps(project.to_json()) if project else None,
                     "form_sealed": self._seal_form(order_id, form or {}),
                     "rejections": "{}",
+                    "token_serial": token_serial,
+                    "redirect_of": redirect_of,
                 }
             )
         return self.order(order_id)
+
+    def set_owner(self, order_id: str, owner: Owner) -> None:
+        """Record whose order it is (sealed: the phone is personal data)."""
+        plain = json.dumps(
+            {"phone": owner.phone, "verified_by": owner.verified_by, "staff_id": owner.staff_id}
+        )
+        with self._write() as db:
+            self._status(order_id)
+            db.table("orders").update(
+                order_id, {"subscriber_sealed": self._sealer.seal(plain.encode(), f"order:{order_id}:owner")}
+            )
+
+    def owner(self, order_id: str) -> Owner | None:
+        with self._lock:
+            row = self._conn.execute(
+                "select subscriber_sealed from orders where id = ?", [order_id]
+            ).fetchone()
+        if row is None:
+            raise OrderNotFound(order_id)
+        if row[0] is None:
+            return None
+        data = json.loads(self._sealer.open(row[0], f"order:{order_id}:owner"))
+        return Owner(phone=data["phone"], verified_by=data["verified_by"], staff_id=data.get("staff_id"))
 
     def update_draft(
         self,
@@ -272,7 +326,12 @@ class Store:
         with self._write() as db:
             hashes = [row["sha256"] for row in db.table("attachments").rows_where("order_id = ?", [order_id])]
             db.table("orders").update(
-                order_id, {"form_sealed": self._seal_form(order_id, kept), "purged_at": utc_now()}
+                order_id,
+                {
+                    "form_sealed": self._seal_form(order_id, kept),
+                    "subscriber_sealed": None,
+                    "purged_at": utc_now(),
+                },
             )
         self._delete_unreferenced_files(hashes)
 
@@ -340,22 +399,79 @@ class Store:
         """Undone items, oldest first, with the order of items within an order kept."""
         with self._lock:
             rows = list(self.db.table("outbox").rows_where("done_at is null", order_by="id", limit=limit))
-        return [
-            OutboxItem(
-                id=row["id"],
-                order_id=row["order_id"],
-                kind=row["kind"],
-                payload=json.loads(row["payload"]),
-                attempts=row["attempts"],
-                next_attempt_at=row["next_attempt_at"],
-                last_error=row["last_error"],
+        return [_outbox_item(row) for row in rows]
+
+    def outbox_head(self, order_id: str) -> OutboxItem | None:
+        """The order's first undone item: within an order, items go strictly in turn."""
+        with self._lock:
+            rows = list(
+                self.db.table("outbox").rows_where(
+                    "order_id = ? and done_at is null", [order_id], order_by="id", limit=1
+                )
             )
-            for row in rows
-        ]
+        return _outbox_item(rows[0]) if rows else None
+
+    def due_orders(self, limit: int, now: str | None = None) -> list[str]:
+        """Orders whose next item may be tried now, the longest waiting first. An order whose
+        head is blocked waits for staff: its later items must not overtake it."""
+        query = (
+            "select order_id from outbox where id in"
+            " (select min(id) from outbox where done_at is null group by order_id)"
+            " and blocked_at is null and (next_attempt_at is null or next_attempt_at <= ?)"
+            " order by id limit ?"
+        )
+        with self._lock:
+            rows = self._conn.execute(query, [now or utc_now(), limit]).fetchall()
+        return [row[0] for row in rows]
+
+    def next_attempt_at(self) -> str | None:
+        """When the earliest waiting (not blocked) order may be tried again; None if none waits."""
+        query = (
+            "select min(coalesce(next_attempt_at, '')) from outbox where id in"
+            " (select min(id) from outbox where done_at is null group by order_id)"
+            " and blocked_at is null"
+        )
+        with self._lock:
+            row = self._conn.execute(query).fetchone()
+        return row[0]
+
+    def mark_outbox_blocked(self, item_id: int, error: str) -> None:
+        """The backend refused the item for good: park it (and its order) for staff."""
+        with self._write() as db:
+            db.execute(
+                "update outbox set attempts = attempts + 1, last_error = ?, blocked_at = ? where id = ?",
+                [error, utc_now(), item_id],
+            )
+
+    def retry_outbox_now(self) -> int:
+        """Staff's 'retry now': every waiting or blocked item may be tried at once."""
+        with self._write() as db:
+            cursor = db.execute(
+                "update outbox set next_attempt_at = null, blocked_at = null where done_at is null"
+            )
+        return int(cursor.rowcount)
 
     def mark_outbox_done(self, item_id: int) -> None:
+        self.finish_outbox_item(item_id)
+
+    def finish_outbox_item(
+        self, item_id: int, *, uploaded: DocumentKind | None = None, acknowledged: bool = False
+    ) -> None:
+        """The backend confirmed the item: mark it done, with what it proves about the order
+        (an attachment the backend holds; the whole order received), in one transaction."""
+        now = utc_now()
         with self._write() as db:
-            db.table("outbox").update(item_id, {"done_at": utc_now()})
+            row = self._conn.execute("select order_id from outbox where id = ?", [item_id]).fetchone()
+            if row is None:
+                raise StoreError(f"no outbox item {item_id}")
+            db.table("outbox").update(item_id, {"done_at": now})
+            if uploaded is not None:
+                db.execute(
+                    "update attachments set uploaded_at = ? where order_id = ? and document = ?",
+                    [now, row[0], DocumentKind(uploaded).value],
+                )
+            if acknowledged:
+                db.table("orders").update(row[0], {"acknowledged_at": now})
 
     def mark_outbox_failed(self, item_id: int, error: str, next_attempt_at: str) -> None:
         with self._write() as db:
@@ -371,6 +487,100 @@ class Store:
                 "select count(distinct order_id) from outbox where done_at is null"
             ).fetchone()
         return int(row[0])
+
+    def sync_summary(self) -> SyncSummary:
+        """The link and the queue in two indexed queries: cheap enough for every refresh."""
+        with self._lock:
+            pending, blocked, oldest = self._conn.execute(
+                "select count(distinct order_id), count(distinct case when blocked_at is not null"
+                " then order_id end), min(created_at) from outbox where done_at is null"
+            ).fetchone()
+            state = dict(self._conn.execute("select key, value from sync_state").fetchall())
+        online = state.get("online")
+        return SyncSummary(
+            pending_orders=int(pending),
+            blocked_orders=int(blocked),
+            oldest_pending_at=oldest,
+            online=None if online is None else online == "1",
+            last_contact_at=state.get("last_contact_at"),
+            last_error=state.get("last_error"),
+        )
+
+    def note_link(self, online: bool, error: str | None = None) -> None:
+        """What the last exchange with the backend showed (never personal data in `error`)."""
+        values = {"online": "1" if online else "0", "last_error": error or ""}
+        if online:
+            values["last_contact_at"] = utc_now()
+        with self._write() as db:
+            db.table("sync_state").upsert_all(
+                [{"key": key, "value": value} for key, value in values.items()], pk="key"
+            )
+
+    # --- what the backend says about orders -------------------------------------------------------
+    def orders_to_follow(self) -> list[str]:
+        """Orders the backend holds whose state may still change, with nothing of ours in flight."""
+        finals = [status.value for status in OrderStatus if status.is_final]
+        query = (
+            "select id from orders where acknowledged_at is not null"
+            f" and status not in ({', '.join('?' * len(finals))})"
+            " and not exists (select 1 from outbox where outbox.order_id = orders.id and done_at is null)"
+            " order by updated_at"
+        )
+        with self._lock:
+            return [row[0] for row in self._conn.execute(query, finals).fetchall()]
+
+    def record_remote(
+        self,
+        order_id: str,
+        status: OrderStatus,
+        updated_at: str,
+        rejections: Mapping[str, Any] | None = None,
+        shipment: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Take the backend's state of the order; True if it changed. The backend moved it by
+        the same status machine, and the kiosk may have missed steps in between, so the state
+        is copied, not re-checked. Skipped while the kiosk still has a change of its own to send
+        (that change is newer than what the backend could know)."""
+        with self._write() as db:
+            row = self._conn.execute(
+                "select status, remote_updated_at from orders where id = ?", [order_id]
+            ).fetchone()
+            if row is None:
+                raise OrderNotFound(order_id)
+            in_flight = self._conn.execute(
+                "select 1 from outbox where order_id = ? and done_at is null limit 1", [order_id]
+            ).fetchone()
+            if in_flight or row[1] == updated_at:
+                return False
+            db.table("orders").update(
+                order_id,
+                {
+                    "status": OrderStatus(status).value,
+                    "rejections": json.dumps(rejections or {}, ensure_ascii=False),
+                    "shipment": json.dumps(shipment, ensure_ascii=False) if shipment else None,
+                    "remote_updated_at": updated_at,
+                    "updated_at": utc_now(),
+                },
+            )
+        return True
+
+    def purge_due(self, retention_s: float, now: datetime | None = None) -> list[str]:
+        """Purge the personal data of orders the backend acknowledged more than `retention_s` ago."""
+        cutoff = ((now or datetime.now(UTC)) - timedelta(seconds=retention_s)).isoformat(
+            timespec="milliseconds"
+        )
+        with self._lock:
+            due = [
+                row[0]
+                for row in self._conn.execute(
+                    "select id from orders where acknowledged_at is not null and acknowledged_at <= ?"
+                    " and purged_at is null",
+                    [cutoff],
+                ).fetchall()
+            ]
+        for order_id in due:
+            self.purge_personal_data(order_id)
+        return due
 
     # --- audit ---------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, **detail: Any) -> None:
@@ -431,6 +641,10 @@ class Store:
             acknowledged_at=row["acknowledged_at"],
             purged_at=row["purged_at"],
             rejections=json.loads(row["rejections"] or "{}"),
+            token_serial=row["token_serial"],
+            redirect_of=row["redirect_of"],
+            shipment=json.loads(row["shipment"]) if row["shipment"] else None,
+            remote_updated_at=row["remote_updated_at"],
         )
 
     def _write_sealed_file(self, sha256: str, data: bytes) -> None:
@@ -465,6 +679,19 @@ class Store:
                 still_used = self._conn.execute(query, [sha256]).fetchone()[0]
             if not still_used:
                 (self.attachments_dir / f"{sha256}{SEALED_SUFFIX}").unlink(missing_ok=True)
+
+
+def _outbox_item(row: Mapping[str, Any]) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        order_id=row["order_id"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+        blocked_at=row["blocked_at"],
+    )
 
 
 def _chain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
