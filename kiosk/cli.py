@@ -14,7 +14,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the kiosk (the default)")
     commands.add_parser("demo", help="run the kiosk on its embedded defaults in a demo folder")
     commands.add_parser("hash-pin", help="print the hash of a staff PIN for kiosk.toml")
+    sync = commands.add_parser("sync", help="send the queued orders to the backend (alone, without the UI)")
+    sync.add_argument(
+        "--once", action="store_true", help="one pass, then exit (75 if the backend is unreachable)"
+    )
     args = parser.parse_args(argv)
+
+    if args.command == "sync":
+        return run_sync(args.home, once=args.once)
 
     if args.command == "hash-pin":
         from kiosk.staff_auth import hash_pin
@@ -38,6 +45,50 @@ def main(argv: list[str] | None = None) -> int:
 
     run(home)
     return 0
+
+
+EX_TEMPFAIL = 75  # sysexits: try again later (the backend could not be reached)
+
+
+def run_sync(home: str | None, *, once: bool) -> int:
+    """`kiosk sync`: the outbox worker without the UI (a systemd service, a cron job, a test)."""
+    import logging
+    import signal
+
+    from kiosk.backend_client.runtime import build_sync_engine
+    from kiosk.backend_client.signing import CredentialsError
+    from kiosk.config import SettingsError, load_settings
+    from kiosk.locations import locations
+    from kiosk.store import Store
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    where = locations(home)
+    try:
+        settings = load_settings(where)
+        store = Store.open(where.data_dir, where.key_file)
+        engine = build_sync_engine(settings, where, store)
+    except (SettingsError, CredentialsError) as error:
+        print(f"kiosk sync: {error}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: engine.stop())
+    signal.signal(signal.SIGINT, lambda *_: engine.stop())
+    print(f"kiosk sync: started for {engine.client.device_id} -> {settings.backend_url}", flush=True)
+    try:
+        if not once:
+            engine.run_forever()
+            return 0
+        report = engine.run_once()
+        summary = store.sync_summary()
+        print(
+            f"sent={report.sent} retrying={report.retrying} blocked={report.blocked}"
+            f" pending_orders={summary.pending_orders} online={'yes' if report.reached_backend else 'no'}",
+            flush=True,
+        )
+        return 0 if report.reached_backend else EX_TEMPFAIL
+    finally:
+        engine.close()
+        engine.client.close()
+        store.close()
 
 
 if __name__ == "__main__":

@@ -30,7 +30,11 @@ class KioskSettings(BaseSettings):
     idle_timeout_s: float = Field(120.0, gt=0)
     idle_countdown_s: float = Field(15.0, gt=0)
     staff_pin_hash: str = Field(DEMO_STAFF_PIN_HASH, pattern=r"^scrypt\$")
-    backend_url: str = "http://127.0.0.1:8470"
+    backend_url: str = Field("http://127.0.0.1:8470", pattern=r"^https?://")
+    sync_concurrency: int = Field(4, ge=1, le=16)  # orders sent side by side
+    # Personal data and images stay this long after the backend has them (a rejection can
+    # still be fixed at the kiosk), then leave it.
+    personal_data_retention_s: float = Field(7 * 24 * 3600, ge=0)
     catalog_path: Path = SHIPPED_DATA / "catalog.json"
 
     @model_validator(mode="after")

@@ -22,6 +22,11 @@ class Locations:
     def database(self) -> Path:
         return self.data_dir / "kiosk.db"
 
+    @property
+    def device_credentials(self) -> Path:
+        """The kiosk's enrolment with the backend (`ca-backend device enroll --out`), mode 0600."""
+        return self.key_file.parent / "device.json"
+
 
 def locations(home: str | os.PathLike[str] | None = None) -> Locations:
     home = home or os.environ.get("KIOSK_HOME")

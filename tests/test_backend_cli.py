@@ -150,7 +150,9 @@ def test_serve_listens_on_loopback_and_auto_approves(tmp_path) -> None:
                 client.put(
                     f"/v1/orders/{body['order_id']}/attachments/{kind.value}", content=image_bytes("jpg")
                 )
-            assert client.post(f"/v1/orders/{body['order_id']}/submit", json={"revision": 1}).status_code == 200
+            assert (
+                client.post(f"/v1/orders/{body['order_id']}/submit", json={"revision": 1}).status_code == 200
+            )
             while (
                 status := client.get(f"/v1/orders/{body['order_id']}").json()["status"]
             ) == "awaiting_review":

@@ -74,7 +74,10 @@ def test_an_order_sent_after_the_session_names_its_owner(hub: Hub) -> None:
     with hub.client() as client:
         for body in (sent_by_sms, staff_checked):
             assert client.post("/v1/orders", json=body).status_code == 201
-        notes = [event["note"] for event in client.get(f"/v1/orders/{staff_checked['order_id']}/events").json()["events"]]
+        notes = [
+            event["note"]
+            for event in client.get(f"/v1/orders/{staff_checked['order_id']}/events").json()["events"]
+        ]
         assert notes == ["订单已接收（工作人员S01现场核验身份）"]
     token = hub.sign_in("13800000009")
     with hub.client(subscriber=token) as client:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 
@@ -100,7 +100,7 @@ class Owner:
     """Whose order it is, as the kiosk verified them: SMS sign-in, or staff in person (offline)."""
 
     phone: str
-    verified_by: str  # "sms" | "staff"
+    verified_by: Literal["sms", "staff"]
     staff_id: str | None = None
 
 
@@ -281,7 +281,14 @@ class Store:
                         "payload": {"document": row["document"], "sha256": row["sha256"]},
                     }
                 )
-            items.append({"kind": "submit_order", "payload": {}})
+            # The backend takes each revision once: a retry after a lost answer is harmless.
+            revision = (
+                1
+                + self._conn.execute(
+                    "select count(*) from outbox where order_id = ? and kind = 'submit_order'", [order_id]
+                ).fetchone()[0]
+            )
+            items.append({"kind": "submit_order", "payload": {"revision": revision}})
             db.table("outbox").insert_all(
                 {
                     "order_id": order_id,
@@ -433,7 +440,7 @@ class Store:
         )
         with self._lock:
             row = self._conn.execute(query).fetchone()
-        return row[0]
+        return None if row[0] is None else str(row[0])
 
     def mark_outbox_blocked(self, item_id: int, error: str) -> None:
         """The backend refused the item for good: park it (and its order) for staff."""
@@ -519,15 +526,14 @@ class Store:
     # --- what the backend says about orders -------------------------------------------------------
     def orders_to_follow(self) -> list[str]:
         """Orders the backend holds whose state may still change, with nothing of ours in flight."""
-        finals = [status.value for status in OrderStatus if status.is_final]
         query = (
-            "select id from orders where acknowledged_at is not null"
-            f" and status not in ({', '.join('?' * len(finals))})"
+            "select id, status from orders where acknowledged_at is not null"
             " and not exists (select 1 from outbox where outbox.order_id = orders.id and done_at is null)"
             " order by updated_at"
         )
         with self._lock:
-            return [row[0] for row in self._conn.execute(query, finals).fetchall()]
+            rows = self._conn.execute(query).fetchall()
+        return [row[0] for row in rows if not OrderStatus(row[1]).is_final]
 
     def record_remote(
         self,

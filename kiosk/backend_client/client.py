@@ -1,0 +1,312 @@
+"""A typed client for the kiosk's side of the contract (kiosk/contract.py), over httpx.
+
+Every call is signed with the device key; a subscriber's session token is passed per call, so
+one client serves the whole kiosk and the sync worker at once (httpx.Client is thread-safe).
+Every answer is validated against the contract; anything else becomes one of the errors in
+kiosk/backend_client/errors.py, never a crash. The reviewers' routes are not here: reviewing is
+the CA's work, not the kiosk's.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TypeVar
+from uuid import UUID
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from kiosk.backend_client.errors import BackendError, Offline, Refused, Rejected, ServerFault
+from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
+from kiosk.contract import (
+    API_PREFIX,
+    HEADER_CONTENT_SHA256,
+    AttachmentReceipt,
+    CertificateIssued,
+    CertificateRequest,
+    Channel,
+    EventList,
+    FormUpdate,
+    Heartbeat,
+    HeartbeatAck,
+    OrderCreate,
+    OrderCreated,
+    OrderList,
+    OrderView,
+    PaymentCreate,
+    PaymentView,
+    Problem,
+    SandboxPay,
+    SignInRequest,
+    SmsCodeRequest,
+    SmsCodeSent,
+    StaffAuthorisation,
+    SubmitRequest,
+    SubscriberSession,
+    UnlockGrant,
+    UnlockGrantRequest,
+    UnlockResult,
+)
+from kiosk.domain.documents import DocumentKind
+from kiosk.i18n import Text
+
+SUBSCRIBER_HEADER = "X-Subscriber-Token"
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. Connecting fails fast so an offline kiosk says so quickly; a 3 MB upload on a
+    slow hall uplink gets longer to write and to be answered."""
+
+    connect: float = 3.0
+    read: float = 20.0
+    write: float = 20.0
+    pool: float = 5.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+class BackendClient:
+    def __init__(
+        self,
+        base_url: str,
+        credentials: DeviceCredentials,
+        *,
+        timeouts: Timeouts | None = None,
+        max_connections: int = 8,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.device_id = credentials.device_id
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=DeviceAuth(RequestSigner(credentials)),
+            timeout=(timeouts or Timeouts()).to_httpx(),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            transport=transport,
+            headers={"User-Agent": "ca-kiosk"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BackendClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- subscribers ------------------------------------------------------------------------------
+    def send_sms_code(self, phone: str) -> SmsCodeSent:
+        return self._call("POST", "/sms-codes", SmsCodeSent, body=SmsCodeRequest(phone=phone))
+
+    def sign_in(self, phone: str, code: str) -> SubscriberSession:
+        return self._call("POST", "/sessions", SubscriberSession, body=SignInRequest(phone=phone, code=code))
+
+    def sign_out(self, session: str) -> None:
+        self._command("DELETE", "/sessions/current", session=session)
+
+    # --- orders -----------------------------------------------------------------------------------
+    def create_order(self, order: OrderCreate, session: str | None = None) -> OrderCreated:
+        return self._call("POST", "/orders", OrderCreated, body=order, session=session)
+
+    def list_orders(self, session: str | None = None) -> list[OrderView]:
+        return self._call("GET", "/orders", OrderList, session=session).orders
+
+    def get_order(self, order_id: UUID | str, session: str | None = None) -> OrderView:
+        return self._call("GET", f"/orders/{order_id}", OrderView, session=session)
+
+    def order_events(self, order_id: UUID | str, session: str | None = None) -> EventList:
+        return self._call("GET", f"/orders/{order_id}/events", EventList, session=session)
+
+    def update_form(
+        self, order_id: UUID | str, form: Mapping[str, Mapping[str, str]], session: str | None = None
+    ) -> OrderView:
+        body = FormUpdate(form={section: dict(values) for section, values in form.items()})
+        return self._call("PUT", f"/orders/{order_id}/form", OrderView, body=body, session=session)
+
+    def put_attachment(
+        self,
+        order_id: UUID | str,
+        document: DocumentKind,
+        data: bytes,
+        sha256: str,
+        session: str | None = None,
+    ) -> AttachmentReceipt:
+        return self._call(
+            "PUT",
+            f"/orders/{order_id}/attachments/{DocumentKind(document).value}",
+            AttachmentReceipt,
+            content=data,
+            headers={HEADER_CONTENT_SHA256: sha256, "Content-Type": "application/octet-stream"},
+            session=session,
+        )
+
+    def submit_order(self, order_id: UUID | str, revision: int, session: str | None = None) -> OrderView:
+        body = SubmitRequest(revision=revision)
+        return self._call("POST", f"/orders/{order_id}/submit", OrderView, body=body, session=session)
+
+    # --- payment ----------------------------------------------------------------------------------
+    def create_payment(
+        self, order_id: UUID | str, channel: Channel, session: str | None = None
+    ) -> PaymentView:
+        body = PaymentCreate(channel=channel)
+        return self._call("POST", f"/orders/{order_id}/payments", PaymentView, body=body, session=session)
+
+    def get_payment(self, payment_id: str, session: str | None = None) -> PaymentView:
+        return self._call("GET", f"/payments/{payment_id}", PaymentView, session=session)
+
+    def sandbox_pay(self, payment_id: str) -> PaymentView:
+        """Demo only: pay as the subscriber's wallet would (the reference backend's sandbox)."""
+        return self._call("POST", "/sandbox/wallet/pay", PaymentView, body=SandboxPay(payment_id=payment_id))
+
+    # --- certificates -----------------------------------------------------------------------------
+    def download_certificate(
+        self, order_id: UUID | str, request: CertificateRequest, session: str | None = None
+    ) -> CertificateIssued:
+        return self._call(
+            "POST", f"/orders/{order_id}/certificate", CertificateIssued, body=request, session=session
+        )
+
+    def crl(self) -> bytes:
+        return self._raw("GET", "/crl", "application/pkix-crl")
+
+    def ca_chain(self) -> str:
+        return self._raw("GET", "/ca-chain", "application/pem-certificate-chain").decode()
+
+    # --- unlock -----------------------------------------------------------------------------------
+    def unlock_grant(
+        self, order_id: UUID | str, token_serial: str, session: str | None = None
+    ) -> UnlockGrant:
+        body = UnlockGrantRequest(token_serial=token_serial)
+        return self._call(
+            "POST", f"/orders/{order_id}/unlock-grants", UnlockGrant, body=body, session=session
+        )
+
+    def unlock_result(self, grant_id: str, result: UnlockResult, session: str | None = None) -> None:
+        self._command("POST", f"/unlock-grants/{grant_id}/result", body=result, session=session)
+
+    def authorise_by_staff(
+        self, order_id: UUID | str, authorisation: StaffAuthorisation, session: str | None = None
+    ) -> None:
+        self._command("POST", f"/orders/{order_id}/staff-authorisations", body=authorisation, session=session)
+
+    # --- device -----------------------------------------------------------------------------------
+    def heartbeat(self, beat: Heartbeat) -> HeartbeatAck:
+        return self._call("POST", "/devices/heartbeat", HeartbeatAck, body=beat)
+
+    # --- the one place requests are made ----------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer],
+        *,
+        body: BaseModel | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        session: str | None = None,
+    ) -> Answer:
+        response = self._send(method, path, body=body, content=content, headers=headers, session=session)
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError:
+            raise _off_contract(response, f"not a {answer.__name__}") from None
+
+    def _command(
+        self, method: str, path: str, *, body: BaseModel | None = None, session: str | None = None
+    ) -> None:
+        """A call whose success is '204 No Content'."""
+        response = self._send(method, path, body=body, session=session)
+        if response.status_code != 204:
+            raise _off_contract(response, "expected no content")
+
+    def _raw(self, method: str, path: str, media_type: str) -> bytes:
+        response = self._send(method, path)
+        if not response.headers.get("content-type", "").startswith(media_type):
+            raise _off_contract(response, f"not {media_type}")
+        return response.content
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        session: str | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if session is not None:
+            all_headers[SUBSCRIBER_HEADER] = session
+        if body is not None:
+            content = body.model_dump_json().encode()
+            all_headers["Content-Type"] = "application/json"
+        try:
+            response = self._http.request(method, API_PREFIX + path, content=content, headers=all_headers)
+        except httpx.TimeoutException:
+            raise Offline(Text("后台没有及时回应，订单已保存在本机，稍后自动重试")) from None
+        except httpx.TransportError:
+            raise Offline(Text("连接不上后台，订单已保存在本机，联网后自动发送")) from None
+        if response.is_success:
+            return response
+        raise _failure(response)
+
+
+def _failure(response: httpx.Response) -> BackendError:
+    status = response.status_code
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+    if status >= 500:
+        return ServerFault(Text("后台暂时出现故障，稍后自动重试"), status=status, retry_after_s=retry_after)
+    try:
+        problem = Problem.model_validate_json(response.content)
+    except ValidationError:
+        problem = None
+    kind: type[BackendError] = Refused if status in (401, 403) else Rejected
+    if problem is None:
+        message = (
+            Text("本终端未获后台授权，请联系工作人员") if kind is Refused else Text("后台拒绝了这个请求")
+        )
+        return kind(message, status=status, retry_after_s=retry_after)
+    return kind(
+        Text(problem.message),
+        message_en=problem.message_en,
+        status=status,
+        code=problem.code,
+        retry_after_s=retry_after,
+        fields=dict(problem.fields),
+        fields_en=dict(problem.fields_en),
+    )
+
+
+def _off_contract(response: httpx.Response, detail: str) -> ServerFault:
+    return ServerFault(
+        Text("后台的回答不符合约定，稍后自动重试"),
+        status=response.status_code,
+        code=f"off_contract: {detail}",
+    )
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: either delay-seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

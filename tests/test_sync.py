@@ -1,0 +1,194 @@
+"""The outbox sync against the reference backend over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from backend_support import Hub, new_order_body, running_hub
+from sync_support import (
+    assert_each_exactly_once,
+    engine_for,
+    kiosk_client,
+    queue_order,
+    required_documents,
+)
+
+from kiosk.backend_client.signing import DeviceCredentials
+from kiosk.backend_client.sync import SyncSettings
+from kiosk.domain.businesses import BusinessCode
+from kiosk.domain.status import OrderStatus
+from kiosk.store import Owner, Store
+
+
+def test_queued_orders_reach_the_backend_once_and_are_followed(hub: Hub, store: Store) -> None:
+    codes = (BusinessCode.NEW, BusinessCode.REISSUE, BusinessCode.REVOKE)
+    orders = [queue_order(store, code) for code in codes]
+    items = sum(2 + len(required_documents(code)) for code in codes)  # create, uploads, submit
+    assert store.sync_summary().pending_orders == 3
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        engine = engine_for(store, client)
+        report = engine.run_once()
+        assert (report.sent, report.retrying, report.blocked) == (items, 0, 0)
+        assert_each_exactly_once(hub, store, orders)
+        assert all(store.order(o).acknowledged_at for o in orders)
+        assert store.sync_summary().online is True
+
+        # A second pass sends nothing again.
+        assert engine.run_once().sent == 0
+        assert_each_exactly_once(hub, store, orders)
+
+        # The reviewer approves one: the next pull records it at the kiosk.
+        hub.backend.orders.approve(orders[0], "王审核")
+        engine.follow_and_beat()
+        assert store.order(orders[0]).status is OrderStatus.AWAITING_PAYMENT
+        engine.close()
+    beat = next(device for device in hub.backend.devices.listing() if device["device_id"] == "hall-01")
+    assert beat["heartbeat"]["queue_depth"] == 0 and beat["last_seen"]
+
+
+def test_an_order_sent_after_the_session_lands_in_the_subscribers_account(hub: Hub, store: Store) -> None:
+    order_id = queue_order(store, owner=Owner(phone="13800000077", verified_by="staff", staff_id="S07"))
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        engine_for(store, client).run_once()
+        session = hub.sign_in("13800000077")
+        views = engine_for(store, client).follow_subscriber(session)
+    assert [str(view.order_id) for view in views] == [order_id]
+
+
+def test_backend_down_orders_queue_then_drain_when_it_returns(tmp_path: Path, store: Store) -> None:
+    # A port with nothing listening: what a kiosk sees with the backend down.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    orders = [queue_order(store) for _ in range(3)]
+    with kiosk_client(f"http://127.0.0.1:{dead_port}", _unused_credentials()) as client:
+        report = engine_for(store, client).run_once()
+    assert not report.reached_backend and report.sent == 0
+    assert report.link_error is not None
+    assert report.link_error.say("zh") == "连接不上后台，订单已保存在本机，联网后自动发送"
+    assert report.link_error.say("en").startswith("Cannot reach the CA")
+    summary = store.sync_summary()
+    assert (summary.online, summary.pending_orders) == (False, 3)
+    # Nothing was charged to the orders: the link was down, not the orders wrong.
+    assert all(item.attempts == 0 for item in store.pending_outbox())
+
+    with running_hub(tmp_path / "backend") as hub:  # the backend is back
+        with kiosk_client(hub.server.base_url, hub.credentials) as client:
+            engine = engine_for(store, client)
+            assert engine.run_once().reached_backend
+            engine.close()
+        assert_each_exactly_once(hub, store, orders)
+    assert store.sync_summary().online is True
+
+
+def test_a_restart_resumes_where_the_last_sync_stopped(hub: Hub, store: Store) -> None:
+    order_id = queue_order(store)
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        first = engine_for(store, client)
+        # Three items by hand, as if the process died after them.
+        for _ in range(3):
+            item = store.outbox_head(order_id)
+            assert item is not None
+            first.send_item(item)
+        assert [a.uploaded_at is not None for a in store.attachments(order_id).values()].count(True) == 2
+        second = engine_for(store, client)
+        assert second.run_once().sent == 7 - 3
+        for engine in (first, second):
+            engine.close()
+    assert_each_exactly_once(hub, store, [order_id])
+
+
+def test_a_refused_item_is_parked_for_staff_and_the_others_go_on(hub: Hub, store: Store) -> None:
+    # Another kiosk already used this UUID for an order of its own: the backend answers 409.
+    taken = new_order_body(BusinessCode.NEW)
+    with hub.client(hub.backend.devices.enroll("hall-02")) as other:
+        assert other.post("/v1/orders", json=taken).status_code == 201
+    clash = queue_order(store, order_id=taken["order_id"])
+    fine = queue_order(store)
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        engine = engine_for(store, client)
+        report = engine.run_once()
+        engine.close()
+    assert report.blocked == 1
+    head = store.outbox_head(clash)
+    assert head is not None and head.blocked_at is not None
+    assert head.last_error is not None and "409" in head.last_error and "order_id_taken" in head.last_error
+    summary = store.sync_summary()
+    assert (summary.pending_orders, summary.blocked_orders) == (1, 1)
+    assert_each_exactly_once(hub, store, [fine])
+    # The kiosk still has every byte of the parked order: nothing is lost while staff look.
+    assert len(store.attachments(clash)) == 5 and store.order(clash).form
+
+
+def test_a_failed_item_waits_with_backoff_and_the_backends_retry_after(store: Store) -> None:
+    from kiosk.backend_client.errors import ServerFault
+    from kiosk.backend_client.sync import PassReport
+    from kiosk.i18n import Text
+
+    order_id = queue_order(store)
+    client = kiosk_client("http://127.0.0.1:9", _unused_credentials())
+    engine = engine_for(store, client, SyncSettings(retry_base_s=10, retry_max_s=100))
+    item = store.outbox_head(order_id)
+    assert item is not None
+    before = datetime.now(UTC)
+    engine._failed(item, "ServerFault 503", True, None, PassReport())
+    waited = datetime.fromisoformat(store.outbox_head(order_id).next_attempt_at or "") - before  # type: ignore[union-attr]
+    assert timedelta(seconds=5) <= waited <= timedelta(seconds=11)  # half sure, half jitter
+    assert store.due_orders(10) == []
+    item = store.outbox_head(order_id)
+    assert item is not None and item.attempts == 1
+    engine._failed(item, "ServerFault 503", True, 90.0, PassReport())  # Retry-After: 90
+    waited = datetime.fromisoformat(store.outbox_head(order_id).next_attempt_at or "") - before  # type: ignore[union-attr]
+    assert waited >= timedelta(seconds=89)
+    assert str(ServerFault(Text("后台暂时出现故障，稍后自动重试"))) == "后台暂时出现故障，稍后自动重试"
+    # Staff's "retry now" makes it due at once.
+    assert store.retry_outbox_now() == 7
+    assert store.due_orders(10) == [order_id]
+    engine.close()
+    client.close()
+
+
+def test_personal_data_leaves_the_kiosk_after_retention(hub: Hub, store: Store) -> None:
+    order_id = queue_order(store, owner=Owner(phone="13800000055", verified_by="sms"))
+    files_before = set(store.attachments_dir.iterdir())
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        keep = engine_for(store, client, SyncSettings(retention_s=3600))
+        keep.run_once()
+        assert store.order(order_id).purged_at is None  # within retention: kept for a rejection
+        keep.close()
+        purge = engine_for(store, client, SyncSettings(retention_s=0))
+        assert purge.purge() == [order_id]
+        purge.close()
+    order = store.order(order_id)
+    assert order.purged_at is not None and store.owner(order_id) is None
+    assert "id_number" not in order.form.get("handler", {})
+    assert order.form["unit"]["unit_name"]  # what staff still need to recognise it
+    assert not (files_before & set(store.attachments_dir.iterdir()))
+    assert len(files_before) == 5
+
+
+def test_a_store_with_the_old_schema_is_migrated(tmp_path: Path) -> None:
+    from kiosk.store.schema import MIGRATIONS, migrate
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    import sqlite_utils
+
+    MIGRATIONS[0](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    assert migrate(conn) == 2
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
+    assert "blocked_at" in columns
+
+
+def _unused_credentials() -> DeviceCredentials:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return DeviceCredentials(f"test-{uuid.uuid4().hex[:6]}", pem.decode())
