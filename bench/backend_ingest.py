@@ -88,6 +88,7 @@ class BareServer:
 
         app = Starlette(routes=[Route("/sink/{n}", sink, methods=["PUT"])])
         self.socket = socket.socket()
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as BackgroundServer does
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))

@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from ca_backend.backend import Backend
 from ca_backend.errors import ApiError
@@ -99,6 +100,11 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
             for item in error.errors()
         }
         return problem_response(ApiError(422, "invalid", Text("请求内容格式不正确"), fields))
+
+    @app.exception_handler(ClientDisconnect)
+    async def on_disconnect(_: Request, __: ClientDisconnect) -> Response:
+        # The kiosk went away mid-request (killed, cable pulled): normal, and nobody reads this.
+        return Response(status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, error: StarletteHTTPException) -> JSONResponse:

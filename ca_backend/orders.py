@@ -130,7 +130,11 @@ class Orders:
         if claim is None:
             return None, ""
         subscriber_id, _ = self.subscribers.account_for(conn, claim.phone)
-        how = "（短信验证登录）" if claim.verified_by == "sms" else f"（工作人员{claim.staff_id or ''}现场核验身份）"
+        how = (
+            "（短信验证登录）"
+            if claim.verified_by == "sms"
+            else f"（工作人员{claim.staff_id or ''}现场核验身份）"
+        )
         return Subscriber(subscriber_id, claim.phone), how
 
     def get(self, caller: Caller, order_id: UUID | str) -> OrderView:

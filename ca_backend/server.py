@@ -38,6 +38,10 @@ class BackgroundServer:
         self.backend = backend
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this on Linux. Without it, uvicorn on a socket handed to
+        # it answers every request ~40 ms late (Nagle against the client's delayed ACK): it was
+        # 44 ms per request here, 0.9 ms with it.
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
         backend.payments.public_url = self.base_url
