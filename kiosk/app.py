@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
 from kiosk.session import Session
 
 if TYPE_CHECKING:
+    from kiosk.backend_client.sync import SyncEngine
     from kiosk.config import KioskSettings
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffGate
@@ -39,8 +41,9 @@ class KioskApp(App[None], inherit_bindings=False):
     TITLE = "数字证书自助服务终端"
 
     language: reactive[Language] = reactive("zh", init=False)  # init: no recompose at start
-    backend_state: reactive[str] = reactive("unknown")  # unknown | online | offline
-    queue_depth: reactive[int | None] = reactive(None)
+    backend_online: reactive[bool | None] = reactive(None)  # None: the sync has not reached out yet
+    queue_depth: reactive[int | None] = reactive(None)  # orders still to send
+    blocked_orders: reactive[int] = reactive(0)  # orders the backend refused: for staff
     settings_version: reactive[int] = reactive(0)  # bumped when settings (re)load
 
     def __init__(
@@ -62,6 +65,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.idle: IdleWatch | None = None
         self.staff_gate: StaffGate | None = None
         self.serving_error: str | None = None
+        self.sync: SyncEngine | None = None
+        self._sync_refresh_queued = threading.Event()
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -103,6 +108,42 @@ class KioskApp(App[None], inherit_bindings=False):
         self.set_interval(IDLE_CHECK_INTERVAL, self.tick_idle, name="idle-watch")
         self.settings_version += 1
         self.post_message(QueueChanged())
+        self._run_sync()
+
+    # --- the outbox sync ----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _run_sync(self) -> None:
+        """Send the outbox for as long as the app runs (kiosk/backend_client/sync.py). A kiosk
+        not enrolled with a backend keeps its queue and says 未连接后台."""
+        from kiosk.backend_client.runtime import build_sync_engine
+        from kiosk.backend_client.signing import CredentialsError
+
+        assert self.settings is not None and self.store is not None
+        try:
+            engine = build_sync_engine(
+                self.settings, self.where, self.store, on_progress=self._sync_progressed
+            )
+        except CredentialsError as error:
+            self.log.warning("no sync: the kiosk is not enrolled", reason=str(error))
+            return
+        self.sync = engine
+        try:
+            engine.run_forever()
+        finally:
+            engine.close()
+            engine.client.close()
+
+    def _sync_progressed(self) -> None:
+        """From the sync's threads: one refresh of the status line per burst, not one per item."""
+        if not self._sync_refresh_queued.is_set():
+            self._sync_refresh_queued.set()
+            self.post_message(QueueChanged())
+
+    def wake_sync(self) -> None:
+        """An order was just queued: send it now rather than at the next scheduled pass."""
+        self.post_message(QueueChanged())
+        if self.sync is not None:
+            self.sync.wake()
 
     def on_runtime_failed(self, message: RuntimeFailed) -> None:
         from kiosk.staff_auth import StaffGate
@@ -124,8 +165,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.push_screen(OutOfServiceScreen(id="out-of-service"))
 
     def on_queue_changed(self, _: QueueChanged) -> None:
+        self._sync_refresh_queued.clear()
         if self.store is not None:
-            self.queue_depth = self.store.queue_depth()
+            summary = self.store.sync_summary()
+            self.queue_depth = summary.pending_orders
+            self.blocked_orders = summary.blocked_orders
+            self.backend_online = summary.online
 
     # --- text -------------------------------------------------------------------------------
     def t(self, text: str) -> str:
@@ -162,7 +207,17 @@ class KioskApp(App[None], inherit_bindings=False):
     def exit_by_staff(self) -> None:
         if self.store is not None:
             self.store.audit("staff", "exit")
+        self.stop_sync()
         self.exit()
+
+    def on_unmount(self) -> None:
+        self.stop_sync()
+
+    def stop_sync(self) -> None:
+        """The sync finishes the request in hand and stops; what it had not confirmed stays
+        queued in the store and goes out with the next start."""
+        if self.sync is not None:
+            self.sync.stop()
 
     # --- idle watch ---------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

@@ -278,6 +278,7 @@ ENGLISH: dict[str, str] = {
     "未连接后台": "Backend not connected",
     "{link} · 无待同步订单": "{link} · nothing waiting to sync",
     "{link} · {count} 单待同步": "{link} · {count} orders waiting to sync",
+    "{waiting} · {count} 单需工作人员处理": "{waiting} · {count} need the staff",
     "暂停服务": "Out of service",
     "本机暂时无法办理业务，请到人工窗口办理，给您带来不便敬请谅解": (
         "This kiosk cannot serve right now. Please go to a staffed counter; we apologise for the "

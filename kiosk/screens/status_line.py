@@ -12,18 +12,17 @@ from kiosk.screens.base import KioskMixin
 from kiosk.screens.tile import Tile
 
 
-def describe_connection(backend_state: str, queue_depth: int | None) -> Text:
-    if backend_state == "online":
-        link = Text("在线")
-    elif backend_state == "offline":
-        link = Text("离线")
-    else:
-        link = Text("未连接后台")
-    if queue_depth is None:
+def describe_connection(online: bool | None, pending: int | None, blocked: int = 0) -> Text:
+    """The link as the sync last found it and the orders still to send: 离线 · 3 单待同步."""
+    link = Text("未连接后台") if online is None else Text("在线") if online else Text("离线")
+    if pending is None:
         return link
-    if queue_depth == 0:
+    if pending == 0:
         return Text("{link} · 无待同步订单", link=link)
-    return Text("{link} · {count} 单待同步", link=link, count=queue_depth)
+    waiting = Text("{link} · {count} 单待同步", link=link, count=pending)
+    if blocked:
+        return Text("{waiting} · {count} 单需工作人员处理", waiting=waiting, count=blocked)
+    return waiting
 
 
 class StatusLine(KioskMixin, Horizontal):
@@ -35,12 +34,15 @@ class StatusLine(KioskMixin, Horizontal):
 
     def on_mount(self) -> None:
         self.watch(self.kiosk, "queue_depth", self._refresh, init=False)
-        self.watch(self.kiosk, "backend_state", self._refresh, init=False)
+        self.watch(self.kiosk, "backend_online", self._refresh, init=False)
+        self.watch(self.kiosk, "blocked_orders", self._refresh, init=False)
         self.watch(self.kiosk, "settings_version", self._refresh, init=False)
 
     def _texts(self) -> tuple[str, str]:
         kiosk = self.kiosk
-        connection = self.t(describe_connection(kiosk.backend_state, kiosk.queue_depth))
+        connection = self.t(
+            describe_connection(kiosk.backend_online, kiosk.queue_depth, kiosk.blocked_orders)
+        )
         settings = kiosk.settings
         return connection, f"{settings.hall_name} · {settings.kiosk_id}" if settings else ""
 

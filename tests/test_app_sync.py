@@ -1,0 +1,94 @@
+"""The app runs the sync as a worker, and the status line on every screen shows the real link
+and queue: "离线 · 3 单待同步" while the backend is down, then the queue draining once it is up."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+from backend_support import running_hub
+from sync_support import queue_order
+from test_app import SIZE, ready, screen_text
+
+from kiosk.app import KioskApp
+from kiosk.config import KioskSettings
+from kiosk.screens.staff import StaffScreen
+from kiosk.screens.status_line import describe_connection
+from kiosk.store import Store
+
+
+async def _until(app: KioskApp, attribute: str, wanted: object, timeout: float = 30) -> None:
+    """Wait for the app's reactive to take a value (the sync's message arriving), not for a time."""
+    reached = asyncio.Event()
+
+    def check(value: object) -> None:
+        if value == wanted:
+            reached.set()
+
+    app.watch(app, attribute, check)
+    await asyncio.wait_for(reached.wait(), timeout)
+
+
+def _dead_url() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+async def test_the_status_line_shows_the_real_queue_offline_then_online(
+    where, store: Store, tmp_path: Path
+) -> None:
+    orders = [queue_order(store) for _ in range(3)]
+    with running_hub(tmp_path / "backend") as hub:
+        hub.credentials.save(where.device_credentials)
+        backend_url = hub.server.base_url
+
+    # The backend is down: the orders wait, and every screen says so.
+    offline = KioskSettings(backend_url=_dead_url())
+    app = KioskApp(where=where, settings=offline, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _until(app, "backend_online", False)
+        assert "离线 · 3 单待同步" in screen_text(app)
+        app.language = "en"
+        await pilot.pause()
+        assert "Offline · 3 orders waiting to sync" in screen_text(app)
+        app.language = "zh"
+        app.push_screen(StaffScreen(id="staff"))
+        await pilot.pause()
+        assert "离线 · 3 单待同步" in screen_text(app)
+    assert store.sync_summary().pending_orders == 3
+
+    # The backend is back (the same one, on a new port): the queue drains while the kiosk runs.
+    with running_hub(tmp_path / "backend") as hub:
+        hub.credentials.save(where.device_credentials)
+        online = KioskSettings(backend_url=hub.server.base_url)
+        app = KioskApp(where=where, settings=online, store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _until(app, "queue_depth", 0)
+            await _until(app, "backend_online", True)
+            await pilot.pause()
+            assert "在线 · 无待同步订单" in screen_text(app)
+        assert all(store.order(order_id).acknowledged_at for order_id in orders)
+    assert backend_url  # the first hub ran on its own port
+
+
+async def test_a_kiosk_not_enrolled_keeps_its_queue_and_says_so(where, store: Store) -> None:
+    queue_order(store)
+    app = KioskApp(where=where, settings=KioskSettings(), store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert app.sync is None
+        assert "未连接后台 · 1 单待同步" in screen_text(app)
+
+
+def test_the_status_words() -> None:
+    assert describe_connection(False, 3) == "离线 · 3 单待同步"
+    assert describe_connection(True, 0) == "在线 · 无待同步订单"
+    assert describe_connection(None, None) == "未连接后台"
+    blocked = describe_connection(True, 2, blocked=1)
+    assert blocked == "在线 · 2 单待同步 · 1 单需工作人员处理"
+    assert blocked.say("en") == "Online · 2 orders waiting to sync · 1 need the staff"
