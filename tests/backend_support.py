@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,47 +23,14 @@ from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.server import BackgroundServer
 from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.catalog import load_catalog
-from kiosk.domain.forms import DELIVERY_MAIL, INVOICE_ORDINARY
+from kiosk.domain.samples import SAMPLE_FORM, SAMPLE_PROJECT_PATH, SAMPLE_UNIT, sample_form
 
-CQ_BIDDER = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")
-UNIT = {
-    "unit_name": "东方中讯数字证书认证有限公司",
-    "uscc": "91350100M000100Y43",
-    "legal_rep_name": "张三",
-    "legal_rep_id": "11010519491231002X",
-    "legal_rep_mobile": "13500000000",
-}
-FULL_FORM: dict[str, dict[str, str]] = {
-    Section.CERTIFICATE: {"company_name": UNIT["unit_name"], "uscc": UNIT["uscc"]},
-    Section.UNIT: UNIT,
-    Section.INVOICE: {
-        "invoice_type": INVOICE_ORDINARY,
-        "title": UNIT["unit_name"],
-        "taxpayer_id": UNIT["uscc"],
-    },
-    Section.HANDLER: {
-        "name": "李四",
-        "id_number": "11010519491231002X",
-        "mobile": "13600000000",
-        "email": "li@example.cn",
-    },
-    Section.DELIVERY: {
-        "method": DELIVERY_MAIL,
-        "recipient": "李四",
-        "phone": "13600000000",
-        "address": "重庆市渝北区金开大道1号",
-    },
-    Section.REDIRECT_REASON: {"reason": "wrong_address", "detail": "地址写错了"},
-}
-
-
-def form_for(code: BusinessCode, **changes: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    form = {section.value: dict(FULL_FORM[section]) for section in BUSINESSES[code].sections}
-    for section, values in changes.items():
-        form[section] = {**form.get(section, {}), **values}
-    return form
+CQ_BIDDER = SAMPLE_PROJECT_PATH
+UNIT = SAMPLE_UNIT
+FULL_FORM = SAMPLE_FORM
+form_for = sample_form
 
 
 def project_for(code: BusinessCode) -> dict[str, Any] | None:
