@@ -25,6 +25,7 @@ from kiosk.session import Session
 if TYPE_CHECKING:
     from kiosk.backend_client.sync import SyncEngine
     from kiosk.config import KioskSettings
+    from kiosk.demo import DemoBackend
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffGate
     from kiosk.store import Store
@@ -53,6 +54,7 @@ class KioskApp(App[None], inherit_bindings=False):
         settings: KioskSettings | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.monotonic,
+        demo: bool = False,
     ) -> None:
         # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
         os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
@@ -66,6 +68,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.staff_gate: StaffGate | None = None
         self.serving_error: str | None = None
         self.sync: SyncEngine | None = None
+        self.demo = demo
+        self.demo_backend: DemoBackend | None = None
         self._sync_refresh_queued = threading.Event()
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
@@ -94,6 +98,15 @@ class KioskApp(App[None], inherit_bindings=False):
         except (KeyFileError, StoreError, OSError) as error:
             self.post_message(RuntimeFailed(str(error), settings))
             return
+        if self.demo:
+            from kiosk.demo import start_demo_backend
+
+            try:
+                self.demo_backend = start_demo_backend(self.where, settings.kiosk_id)
+            except (OSError, RuntimeError) as error:
+                self.post_message(RuntimeFailed(f"the demo backend did not start: {error}", settings))
+                return
+            settings = settings.model_copy(update={"backend_url": self.demo_backend.base_url})
         self.post_message(RuntimeReady(settings, store))
 
     def on_runtime_ready(self, message: RuntimeReady) -> None:
@@ -212,6 +225,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self.stop_sync()
+        if self.demo_backend is not None:
+            self.demo_backend.stop()
 
     def stop_sync(self) -> None:
         """The sync finishes the request in hand and stops; what it had not confirmed stays
@@ -274,5 +289,5 @@ class KioskApp(App[None], inherit_bindings=False):
             self.store.audit("kiosk", "session_wiped")
 
 
-def run(home: str | Path | None = None) -> None:
-    KioskApp(where=locations(home)).run()
+def run(home: str | Path | None = None, *, demo: bool = False) -> None:
+    KioskApp(where=locations(home), demo=demo).run()

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         home = str(SHIPPED_DATA.parent / ".kiosk-home")
     from kiosk.app import run
 
-    run(home)
+    run(home, demo=args.command == "demo")
     return 0
 
 

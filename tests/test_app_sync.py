@@ -92,3 +92,16 @@ def test_the_status_words() -> None:
     blocked = describe_connection(True, 2, blocked=1)
     assert blocked == "在线 · 2 单待同步 · 1 单需工作人员处理"
     assert blocked.say("en") == "Online · 2 orders waiting to sync · 1 need the staff"
+
+
+async def test_the_demo_starts_the_reference_backend_and_enrols_the_kiosk(where) -> None:
+    app = KioskApp(where=where, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _until(app, "backend_online", True)
+        assert app.demo_backend is not None and app.demo_backend.base_url.startswith("http://127.0.0.1:")
+        assert app.settings is not None and app.settings.backend_url == app.demo_backend.base_url
+        await pilot.pause()
+        assert "在线 · 无待同步订单" in screen_text(app)
+    assert where.device_credentials.stat().st_mode & 0o777 == 0o600
+    assert (where.data_dir.parent / "ca-backend" / "backend.sqlite3").exists()

@@ -22,6 +22,7 @@ CORE_MODULES = [
     "kiosk.locations",
     "kiosk.config",
     "kiosk.contract",
+    "kiosk.demo",
 ]
 
 
