@@ -83,3 +83,27 @@ def _progress(hub: Hub) -> int:
         ).fetchone()
         images = conn.execute("select count(*) from attachments").fetchone()[0]
     return int(orders + submitted + images)
+
+
+def test_kiosk_sync_runs_until_stopped_and_stops_cleanly(hub: Hub, store: Store, where: Locations) -> None:
+    """`kiosk sync` without --once (the systemd service): drains, keeps running, and leaves on
+    SIGTERM with exit status 0."""
+    hub.credentials.save(where.device_credentials)
+    orders = [queue_order(store) for _ in range(2)]
+    env = {**os.environ, "KIOSK_BACKEND_URL": hub.server.base_url}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--home", str(where.data_dir.parent), "sync"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert child.stderr is not None
+    for line in child.stderr:  # the worker's own report of each pass
+        if "pending_orders=0" in line:
+            break
+    assert child.poll() is None, "the forever sync left by itself"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=30) == 0
+    child.stderr.close()
+    assert_each_exactly_once(hub, store, orders)

@@ -140,6 +140,15 @@ class SyncEngine:
                 else:
                     report.link_error = report.link_error or Offline(_NO_ANSWER)
             self.purge()
+            if report.sent or report.retrying or report.blocked:
+                log.info(
+                    "pass: sent=%d retrying=%d blocked=%d pending_orders=%d online=%s",
+                    report.sent,
+                    report.retrying,
+                    report.blocked,
+                    self.store.sync_summary().pending_orders,
+                    "yes" if report.reached_backend else "no",
+                )
             if report.reached_backend:
                 offline_passes = 0
                 pause = min(self._seconds_until_due(), max(0.0, next_follow - self._clock()))
