@@ -373,5 +373,8 @@ ENGLISH: dict[str, str] = {
     "后台暂时出现故障，稍后自动重试": "The CA's system has a temporary fault; the kiosk will try again",
     "本终端未获后台授权，请联系工作人员": "This kiosk is not authorised by the CA; please ask the staff",
     "后台拒绝了这个请求": "The CA refused this request",
+    "同步出错，订单仍保存在本机，稍后自动重试": (
+        "The sync failed; the orders are kept on this kiosk and will be sent later"
+    ),
     "后台的回答不符合约定，稍后自动重试": "The CA's answer was not understood; the kiosk will try again",
 }

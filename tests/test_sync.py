@@ -10,6 +10,7 @@ from pathlib import Path
 
 from backend_support import Hub, new_order_body, running_hub
 from sync_support import (
+    TEST_SYNC,
     assert_each_exactly_once,
     engine_for,
     kiosk_client,
@@ -192,3 +193,36 @@ def _unused_credentials() -> DeviceCredentials:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return DeviceCredentials(f"test-{uuid.uuid4().hex[:6]}", pem.decode())
+
+
+def test_a_pass_that_fails_unexpectedly_does_not_stop_the_sync(hub: Hub, store: Store) -> None:
+    """A bug or a broken disk in one pass is logged and the next pass runs. The failure is
+    injected by a subclass: no real component fails on demand outside the per-item handling."""
+    import threading
+
+    from kiosk.backend_client.sync import PassReport, SyncEngine
+
+    class FailsOnce(SyncEngine):
+        failed = False
+
+        def send_due(self) -> PassReport:
+            if not self.failed:
+                self.failed = True
+                raise OSError("disk I/O error")
+            return super().send_due()
+
+    order_id = queue_order(store)
+    drained = threading.Event()
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        engine = FailsOnce(store, client, TEST_SYNC)
+        engine.on_progress = lambda: drained.set() if store.sync_summary().pending_orders == 0 else None
+        worker = threading.Thread(target=engine.run_forever)
+        worker.start()
+        try:
+            assert drained.wait(timeout=30)
+        finally:
+            engine.stop()
+            worker.join()
+            engine.close()
+    assert engine.failed
+    assert_each_exactly_once(hub, store, [order_id])

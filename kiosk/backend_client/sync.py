@@ -41,6 +41,7 @@ from kiosk.store.store import utc_now
 log = logging.getLogger("kiosk.sync")
 _NO_ANSWER = Text("连接不上后台，订单已保存在本机，联网后自动发送")
 _MISMATCH = Text("后台的回答不符合约定，稍后自动重试")
+_PASS_FAILED = Text("同步出错，订单仍保存在本机，稍后自动重试")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PassReport:
     retrying: int = 0  # items that failed and wait for a later try
     blocked: int = 0  # items refused for good, waiting for staff
     link_error: BackendError | None = None  # why the pass stopped early
+    followed: bool = False  # status pulled and heartbeat sent in this pass
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -133,22 +135,13 @@ class SyncEngine:
         offline_passes = 0
         next_follow = self._clock()
         while not self.stopping:
-            report = self.send_due()
-            if report.reached_backend and self._clock() >= next_follow:
-                if self.follow_and_beat():
-                    next_follow = self._clock() + self.settings.follow_every_s
-                else:
-                    report.link_error = report.link_error or Offline(_NO_ANSWER)
-            self.purge()
-            if report.sent or report.retrying or report.blocked:
-                log.info(
-                    "pass: sent=%d retrying=%d blocked=%d pending_orders=%d online=%s",
-                    report.sent,
-                    report.retrying,
-                    report.blocked,
-                    self.store.sync_summary().pending_orders,
-                    "yes" if report.reached_backend else "no",
-                )
+            try:
+                report = self._pass(next_follow)
+            except Exception:  # a bug or a broken disk: log it, keep the kiosk's queue, try later
+                log.exception("sync pass failed")
+                report = PassReport(link_error=ServerFault(_PASS_FAILED, code="internal"))
+            if report.followed:
+                next_follow = self._clock() + self.settings.follow_every_s
             if report.reached_backend:
                 offline_passes = 0
                 pause = min(self._seconds_until_due(), max(0.0, next_follow - self._clock()))
@@ -159,6 +152,26 @@ class SyncEngine:
                 )
             self._wake.wait(pause)
             self._wake.clear()
+
+    def _pass(self, next_follow: float) -> PassReport:
+        """Send what is due; pull status and beat when it is time; purge; log what happened."""
+        report = self.send_due()
+        if report.reached_backend and self._clock() >= next_follow:
+            if self.follow_and_beat():
+                report.followed = True
+            else:
+                report.link_error = Offline(_NO_ANSWER)
+        self.purge()
+        if report.sent or report.retrying or report.blocked:
+            log.info(
+                "pass: sent=%d retrying=%d blocked=%d pending_orders=%d online=%s",
+                report.sent,
+                report.retrying,
+                report.blocked,
+                self.store.sync_summary().pending_orders,
+                "yes" if report.reached_backend else "no",
+            )
+        return report
 
     # --- sending the outbox ------------------------------------------------------------------------
     def send_due(self) -> PassReport:
@@ -321,6 +334,8 @@ class SyncEngine:
         except (Offline, Refused) as error:
             self._note_link(online=False, error=error.summary())
             return False
+        except BackendError as error:  # the backend answered, badly: try again next time
+            log.warning("heartbeat not taken: %s", error.summary())
         self._note_link(online=True, force=True)
         return True
 
