@@ -107,3 +107,35 @@ def test_kiosk_sync_runs_until_stopped_and_stops_cleanly(hub: Hub, store: Store,
     assert child.wait(timeout=30) == 0
     child.stderr.close()
     assert_each_exactly_once(hub, store, orders)
+
+
+def test_kiosk_sync_once_with_the_backend_down_says_so_and_exits_75(
+    hub: Hub, store: Store, where: Locations
+) -> None:
+    import socket
+
+    hub.credentials.save(where.device_credentials)
+    queue_order(store)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--home", str(where.data_dir.parent), "sync", "--once"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KIOSK_BACKEND_URL": dead},
+        check=False,
+    )
+    assert result.returncode == 75
+    assert result.stdout.splitlines()[-1] == "sent=0 retrying=0 blocked=0 pending_orders=1 online=no"
+
+
+def test_kiosk_sync_without_enrolment_explains_what_to_do(where: Locations) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--home", str(where.data_dir.parent), "sync", "--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "enrol the kiosk with `ca-backend device enroll`" in result.stderr
