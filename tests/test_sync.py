@@ -226,3 +226,21 @@ def test_a_pass_that_fails_unexpectedly_does_not_stop_the_sync(hub: Hub, store: 
             engine.close()
     assert engine.failed
     assert_each_exactly_once(hub, store, [order_id])
+
+
+def test_an_image_file_altered_or_gone_parks_its_order_with_the_reason(hub: Hub, store: Store) -> None:
+    altered, gone, fine = (queue_order(store) for _ in range(3))
+    first = store.attachments(altered)
+    victim = store.attachments_dir / f"{next(iter(first.values())).sha256}.sealed"
+    victim.write_bytes(victim.read_bytes()[:-1] + b"\x00")
+    for record in store.attachments(gone).values():
+        (store.attachments_dir / f"{record.sha256}.sealed").unlink()
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        engine = engine_for(store, client)
+        report = engine.run_once()
+        engine.close()
+    assert report.blocked == 2
+    reasons = {order_id: store.outbox_head(order_id).last_error for order_id in (altered, gone)}  # type: ignore[union-attr]
+    assert "cannot be read: KeyFileError" in (reasons[altered] or "")
+    assert "cannot be read: FileNotFoundError" in (reasons[gone] or "")
+    assert_each_exactly_once(hub, store, [fine])

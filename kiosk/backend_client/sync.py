@@ -35,7 +35,7 @@ from kiosk.backend_client.errors import BackendError, Offline, Refused, ServerFa
 from kiosk.contract import Heartbeat, OrderCreate, OrderView, ProjectWire, SubscriberClaim
 from kiosk.domain.documents import DocumentKind
 from kiosk.i18n import Text
-from kiosk.store import OutboxItem, Store, StoreError
+from kiosk.store import KeyFileError, OutboxItem, Store, StoreError
 from kiosk.store.store import utc_now
 
 log = logging.getLogger("kiosk.sync")
@@ -241,7 +241,7 @@ class SyncEngine:
             document, sha256 = DocumentKind(item.payload["document"]), str(item.payload["sha256"])
             try:
                 data = self.store.read_attachment(sha256)
-            except (OSError, StoreError) as error:
+            except (OSError, StoreError, KeyFileError) as error:  # gone, altered, or not ours
                 raise LocalProblem(
                     f"the image of {document.value} cannot be read: {type(error).__name__}"
                 ) from None
