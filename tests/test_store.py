@@ -13,7 +13,7 @@ from kiosk.domain.businesses import BusinessCode, Section
 from kiosk.domain.catalog import ProjectSelection
 from kiosk.domain.documents import DocumentKind
 from kiosk.domain.status import IllegalTransition, OrderStatus
-from kiosk.store import KeyFileError, OrderNotFound, Store, StoreError
+from kiosk.store import KeyFileError, OrderNotFound, Owner, Store, StoreError
 from kiosk.store.schema import SCHEMA_VERSION
 
 ID_NUMBER = "11010519491231002X"
@@ -73,10 +73,13 @@ def _assert_no_personal_data_in_clear(raw: bytes) -> None:
 
 def test_raw_store_holds_no_personal_field_in_clear(store: Store) -> None:
     order = store.create_order(BusinessCode.NEW, FORM, PROJECT, fee_fen=58000)
+    store.set_owner(order.id, Owner(phone=HANDLER_PHONE, verified_by="sms"))  # the account's phone
     store.add_attachment(order.id, DocumentKind.LEGAL_REP_ID, IMAGE, "image/png")
     store.submit(order.id)
     store.audit("staff", "sign_in")
+    store.note_link(False, "Offline: Cannot reach the CA")
     _assert_no_personal_data_in_clear(_raw_bytes(store))
+    assert store.owner(order.id) == Owner(phone=HANDLER_PHONE, verified_by="sms")
     # ... and yet it is all there for the kiosk itself.
     again = store.order(order.id)
     assert again.form[Section.UNIT]["legal_rep_id"] == ID_NUMBER
