@@ -24,6 +24,7 @@ from ca_backend.orders import Caller
 from kiosk.contract import (
     API_PREFIX,
     HEADER_CONTENT_SHA256,
+    HEADER_SUBSCRIBER,
     AttachmentReceipt,
     CertificateIssued,
     CertificateRequest,
@@ -54,7 +55,6 @@ from kiosk.contract import (
 from kiosk.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.i18n import Text
 
-SUBSCRIBER_HEADER = "X-Subscriber-Token"
 AUTO_APPROVE_POLL_S = 1.0
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem} for status in (401, 403, 404, 409, 422, 429)
@@ -120,7 +120,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
 
     def caller(
         device_id: Annotated[str, Depends(device)],
-        subscriber_token: Annotated[str | None, Header(alias=SUBSCRIBER_HEADER)] = None,
+        subscriber_token: Annotated[str | None, Header(alias=HEADER_SUBSCRIBER)] = None,
     ) -> Caller:
         if subscriber_token is None:
             return Caller(device_id)
@@ -153,7 +153,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
 
     @app.delete(f"{API_PREFIX}/sessions/current", status_code=204, responses=PROBLEMS, tags=["subscribers"])
     def sign_out(
-        _: Device, subscriber_token: Annotated[str | None, Header(alias=SUBSCRIBER_HEADER)] = None
+        _: Device, subscriber_token: Annotated[str | None, Header(alias=HEADER_SUBSCRIBER)] = None
     ) -> Response:
         if subscriber_token:
             backend.subscribers.sign_out(subscriber_token)

@@ -29,6 +29,7 @@ HEADER_TIMESTAMP = "X-Kiosk-Timestamp"  # Unix seconds
 HEADER_NONCE = "X-Kiosk-Nonce"  # 16+ random bytes, hex; never reused within the window
 HEADER_SIGNATURE = "X-Kiosk-Signature"  # base64 of the Ed25519 signature
 HEADER_CONTENT_SHA256 = "X-Content-Sha256"  # of an uploaded attachment's bytes
+HEADER_SUBSCRIBER = "X-Subscriber-Token"  # the signed-in subscriber's session, when there is one
 SIGNATURE_WINDOW_S = 300  # a request older or newer than this is refused
 
 

@@ -23,6 +23,7 @@ from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.server import BackgroundServer
 from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
+from kiosk.contract import HEADER_SUBSCRIBER
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.catalog import load_catalog
 from kiosk.domain.samples import SAMPLE_FORM, SAMPLE_PROJECT_PATH, SAMPLE_UNIT, sample_form
@@ -90,7 +91,7 @@ class Hub:
     def client(
         self, credentials: DeviceCredentials | None = None, subscriber: str | None = None
     ) -> httpx.Client:
-        headers = {"X-Subscriber-Token": subscriber} if subscriber else {}
+        headers = {HEADER_SUBSCRIBER: subscriber} if subscriber else {}
         return httpx.Client(
             base_url=self.server.base_url,
             auth=DeviceAuth(RequestSigner(credentials or self.credentials)),

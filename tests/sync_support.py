@@ -112,3 +112,16 @@ def assert_each_exactly_once(hub: Hub, store: Store, order_ids: list[str]) -> No
         assert held.attachments[order_id] == local
         for sha256 in local.values():
             assert hashlib.sha256(hub.backend.orders.read_attachment(sha256)).hexdigest() == sha256
+
+
+def unenrolled_credentials() -> DeviceCredentials:
+    """A well-formed device key no backend knows: for a kiosk talking to nothing."""
+    import uuid
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return DeviceCredentials(f"test-{uuid.uuid4().hex[:6]}", pem.decode())

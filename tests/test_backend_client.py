@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import pytest
 from backend_support import Hub, image_bytes, new_order_body
 from fault_proxy import FaultProxy
-from sync_support import kiosk_client
+from sync_support import kiosk_client, unenrolled_credentials
 
 from kiosk.backend_client.client import retry_after_seconds
 from kiosk.backend_client.errors import Offline, Refused, Rejected, ServerFault
@@ -95,10 +95,8 @@ def test_no_backend_is_offline_not_a_crash() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    from test_sync import _unused_credentials
-
     with (
-        kiosk_client(f"http://127.0.0.1:{port}", _unused_credentials()) as client,
+        kiosk_client(f"http://127.0.0.1:{port}", unenrolled_credentials()) as client,
         pytest.raises(Offline) as offline,
     ):
         client.list_orders()

@@ -148,7 +148,7 @@ def test_key_readable_by_others_is_refused(store: Store, where) -> None:
 def test_submit_writes_status_and_outbox_together(store: Store) -> None:
     order = store.create_order(BusinessCode.NEW, FORM)
     store.add_attachment(order.id, DocumentKind.HANDLER_ID, IMAGE, "image/png")
-    assert store.queue_depth() == 0
+    assert store.sync_summary().pending_orders == 0
     store.submit(order.id)
     assert store.order(order.id).status is OrderStatus.AWAITING_REVIEW
     assert [item.kind for item in store.pending_outbox()] == [
@@ -156,7 +156,7 @@ def test_submit_writes_status_and_outbox_together(store: Store) -> None:
         "upload_attachment",
         "submit_order",
     ]
-    assert store.queue_depth() == 1
+    assert store.sync_summary().pending_orders == 1
     # Personal data is not copied into the outbox: it stays sealed in the order.
     assert all(ID_NUMBER not in str(item.payload) for item in store.pending_outbox())
 
@@ -180,8 +180,8 @@ def test_outbox_failure_and_done(store: Store) -> None:
     retried = store.pending_outbox()[0]
     assert (retried.attempts, retried.last_error) == (1, "connection refused")
     for item in store.pending_outbox():
-        store.mark_outbox_done(item.id)
-    assert store.queue_depth() == 0
+        store.finish_outbox_item(item.id)
+    assert store.sync_summary().pending_orders == 0
 
 
 def test_status_changes_follow_the_machine(store: Store) -> None:
@@ -220,7 +220,7 @@ def test_purge_removes_personal_fields_and_images(store: Store) -> None:
     order = store.create_order(BusinessCode.NEW, FORM, PROJECT)
     store.add_attachment(order.id, DocumentKind.HANDLER_ID, IMAGE, "image/png")
     store.submit(order.id)
-    store.mark_acknowledged(order.id)
+    store.finish_outbox_item(store.pending_outbox()[-1].id, acknowledged=True)
     store.purge_personal_data(order.id)
     purged = store.order(order.id)
     assert purged.purged_at is not None
@@ -266,5 +266,5 @@ def test_reopening_keeps_everything(store: Store, where) -> None:
     store.close()
     reopened = Store.open(where.data_dir, where.key_file)
     assert reopened.order(order.id).form == {str(k): v for k, v in FORM.items()}
-    assert reopened.queue_depth() == 1
+    assert reopened.sync_summary().pending_orders == 1
     reopened.close()

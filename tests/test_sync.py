@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from sync_support import (
     kiosk_client,
     queue_order,
     required_documents,
+    unenrolled_credentials,
 )
 
-from kiosk.backend_client.signing import DeviceCredentials
 from kiosk.backend_client.sync import SyncSettings
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.status import OrderStatus
@@ -44,8 +43,12 @@ def test_queued_orders_reach_the_backend_once_and_are_followed(hub: Hub, store: 
 
         # The reviewer approves one: the next pull records it at the kiosk.
         hub.backend.orders.approve(orders[0], "王审核")
+        hub.backend.orders.approve(orders[2], "王审核")  # a revocation completes on approval
         engine.follow_and_beat()
         assert store.order(orders[0]).status is OrderStatus.AWAITING_PAYMENT
+        assert store.order(orders[2]).status is OrderStatus.COMPLETED
+        assert orders[2] not in store.orders_to_follow()  # finished: no longer pulled
+        assert orders[0] in store.orders_to_follow()
         engine.close()
     beat = next(device for device in hub.backend.devices.listing() if device["device_id"] == "hall-01")
     assert beat["heartbeat"]["queue_depth"] == 0 and beat["last_seen"]
@@ -66,7 +69,7 @@ def test_backend_down_orders_queue_then_drain_when_it_returns(tmp_path: Path, st
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
     orders = [queue_order(store) for _ in range(3)]
-    with kiosk_client(f"http://127.0.0.1:{dead_port}", _unused_credentials()) as client:
+    with kiosk_client(f"http://127.0.0.1:{dead_port}", unenrolled_credentials()) as client:
         report = engine_for(store, client).run_once()
     assert not report.reached_backend and report.sent == 0
     assert report.link_error is not None
@@ -131,7 +134,7 @@ def test_a_failed_item_waits_with_backoff_and_the_backends_retry_after(store: St
     from kiosk.i18n import Text
 
     order_id = queue_order(store)
-    client = kiosk_client("http://127.0.0.1:9", _unused_credentials())
+    client = kiosk_client("http://127.0.0.1:9", unenrolled_credentials())
     engine = engine_for(store, client, SyncSettings(retry_base_s=10, retry_max_s=100))
     item = store.outbox_head(order_id)
     assert item is not None
@@ -183,16 +186,6 @@ def test_a_store_with_the_old_schema_is_migrated(tmp_path: Path) -> None:
     assert migrate(conn) == 2
     columns = {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
     assert "blocked_at" in columns
-
-
-def _unused_credentials() -> DeviceCredentials:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return DeviceCredentials(f"test-{uuid.uuid4().hex[:6]}", pem.decode())
 
 
 def test_a_pass_that_fails_unexpectedly_does_not_stop_the_sync(hub: Hub, store: Store) -> None:

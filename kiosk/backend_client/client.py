@@ -25,6 +25,7 @@ from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestS
 from kiosk.contract import (
     API_PREFIX,
     HEADER_CONTENT_SHA256,
+    HEADER_SUBSCRIBER,
     AttachmentReceipt,
     CertificateIssued,
     CertificateRequest,
@@ -54,7 +55,6 @@ from kiosk.contract import (
 from kiosk.domain.documents import DocumentKind
 from kiosk.i18n import Text
 
-SUBSCRIBER_HEADER = "X-Subscriber-Token"
 Answer = TypeVar("Answer", bound=BaseModel)
 
 
@@ -245,7 +245,7 @@ class BackendClient:
     ) -> httpx.Response:
         all_headers = dict(headers or {})
         if session is not None:
-            all_headers[SUBSCRIBER_HEADER] = session
+            all_headers[HEADER_SUBSCRIBER] = session
         if body is not None:
             content = body.model_dump_json().encode()
             all_headers["Content-Type"] = "application/json"

@@ -91,6 +91,13 @@ def _v2_sync(db: sqlite_utils.Database) -> None:
     db.table("outbox").add_column("blocked_at", str)  # refused for good: waits for staff
     db.table("outbox").create_index(["order_id", "done_at"])
     db.table("sync_state").create({"key": str, "value": str}, pk="key")
+    # The first undone item of each order: items of one order go strictly in turn, so only
+    # these may be sent (or waited for).
+    db.create_view(
+        "outbox_heads",
+        "select * from outbox where id in"
+        " (select min(id) from outbox where done_at is null group by order_id)",
+    )
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial, _v2_sync)

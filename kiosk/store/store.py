@@ -315,11 +315,6 @@ class Store:
         self._delete_unreferenced_files(hashes)
         return True
 
-    def mark_acknowledged(self, order_id: str) -> None:
-        with self._write() as db:
-            self._status(order_id)
-            db.table("orders").update(order_id, {"acknowledged_at": utc_now()})
-
     def purge_personal_data(self, order_id: str) -> None:
         """Remove the order's personal fields and images from this kiosk, keeping what staff
         and the sync still need (business, status, unit name and code, project)."""
@@ -395,12 +390,6 @@ class Store:
             raise StoreError(f"attachment {sha256} does not match its name")
         return data
 
-    def mark_uploaded(self, order_id: str, document: DocumentKind) -> None:
-        with self._write() as db:
-            db.table("attachments").update(
-                (order_id, DocumentKind(document).value), {"uploaded_at": utc_now()}
-            )
-
     # --- outbox ------------------------------------------------------------------------------
     def pending_outbox(self, limit: int = 100) -> list[OutboxItem]:
         """Undone items, oldest first, with the order of items within an order kept."""
@@ -422,9 +411,8 @@ class Store:
         """Orders whose next item may be tried now, the longest waiting first. An order whose
         head is blocked waits for staff: its later items must not overtake it."""
         query = (
-            "select order_id from outbox where id in"
-            " (select min(id) from outbox where done_at is null group by order_id)"
-            " and blocked_at is null and (next_attempt_at is null or next_attempt_at <= ?)"
+            "select order_id from outbox_heads"
+            " where blocked_at is null and (next_attempt_at is null or next_attempt_at <= ?)"
             " order by id limit ?"
         )
         with self._lock:
@@ -433,11 +421,7 @@ class Store:
 
     def next_attempt_at(self) -> str | None:
         """When the earliest waiting (not blocked) order may be tried again; None if none waits."""
-        query = (
-            "select min(coalesce(next_attempt_at, '')) from outbox where id in"
-            " (select min(id) from outbox where done_at is null group by order_id)"
-            " and blocked_at is null"
-        )
+        query = "select min(coalesce(next_attempt_at, '')) from outbox_heads where blocked_at is null"
         with self._lock:
             row = self._conn.execute(query).fetchone()
         return None if row[0] is None else str(row[0])
@@ -457,9 +441,6 @@ class Store:
                 "update outbox set next_attempt_at = null, blocked_at = null where done_at is null"
             )
         return int(cursor.rowcount)
-
-    def mark_outbox_done(self, item_id: int) -> None:
-        self.finish_outbox_item(item_id)
 
     def finish_outbox_item(
         self, item_id: int, *, uploaded: DocumentKind | None = None, acknowledged: bool = False
@@ -486,14 +467,6 @@ class Store:
                 "update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ? where id = ?",
                 [error, next_attempt_at, item_id],
             )
-
-    def queue_depth(self) -> int:
-        """Orders with something still to send: what the status line shows."""
-        with self._lock:
-            row = self._conn.execute(
-                "select count(distinct order_id) from outbox where done_at is null"
-            ).fetchone()
-        return int(row[0])
 
     def sync_summary(self) -> SyncSummary:
         """The link and the queue in two indexed queries: cheap enough for every refresh."""
@@ -527,13 +500,14 @@ class Store:
     def orders_to_follow(self) -> list[str]:
         """Orders the backend holds whose state may still change, with nothing of ours in flight."""
         query = (
-            "select id, status from orders where acknowledged_at is not null"
+            "select id from orders where acknowledged_at is not null"
+            " and status not in (select value from json_each(?))"
             " and not exists (select 1 from outbox where outbox.order_id = orders.id and done_at is null)"
             " order by updated_at"
         )
+        finals = json.dumps([status.value for status in OrderStatus if status.is_final])
         with self._lock:
-            rows = self._conn.execute(query).fetchall()
-        return [row[0] for row in rows if not OrderStatus(row[1]).is_final]
+            return [row[0] for row in self._conn.execute(query, [finals]).fetchall()]
 
     def record_remote(
         self,
