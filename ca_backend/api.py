@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -48,6 +48,7 @@ from kiosk.contract import (
     StaffAuthorisation,
     SubmitRequest,
     SubscriberSession,
+    TokenRegistration,
     UnlockGrant,
     UnlockGrantRequest,
     UnlockResult,
@@ -332,6 +333,13 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     )
     def staff_authorisation(order_id: UUID, body: StaffAuthorisation, who: Who) -> Response:
         backend.tokens.authorise(who, str(order_id), body)
+        return Response(status_code=204)
+
+    @app.put(f"{API_PREFIX}/tokens/{{serial}}", status_code=204, responses=PROBLEMS, tags=["unlock"])
+    def register_token(
+        serial: Annotated[str, Path(pattern=r"^[0-9A-F]{16}$")], body: TokenRegistration, device_id: Device
+    ) -> Response:
+        backend.tokens.register_from_kiosk(device_id, serial, body.so_pin)
         return Response(status_code=204)
 
     # --- devices ----------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ from cryptography import x509
 from ca_backend.database import Database
 from ca_backend.errors import conflict, unprocessable
 from ca_backend.orders import Caller, Orders
-from ca_backend.pki import CertificateAuthority, CsrError, SubjectInfo, serial_hex
+from ca_backend.pki import CertificateAuthority, CsrError, SubjectInfo
 from kiosk.contract import CertificateIssued, CertificateRequest
 from kiosk.domain.businesses import Section
 from kiosk.domain.catalog import Catalog, ProjectSelection
 from kiosk.domain.status import OrderStatus
+from kiosk.domain.subjects import serial_hex
 from kiosk.i18n import Text
 
 DEFAULT_VALIDITY_DAYS = 365  # when the order names no certificate type

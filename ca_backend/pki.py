@@ -14,20 +14,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from kiosk.domain.subjects import SUBJECT_ORDER, describe_subject, serial_hex
+
 CA_VALIDITY = timedelta(days=3650)
 ISSUING_VALIDITY = timedelta(days=1825)
 CRL_NEXT_UPDATE = timedelta(days=1)
-
-# The manual's subject order, as shown to subscribers: CN, OU, O, L, ST, SN, C.
-SUBJECT_ORDER = (
-    (NameOID.COMMON_NAME, "CN"),
-    (NameOID.ORGANIZATIONAL_UNIT_NAME, "OU"),
-    (NameOID.ORGANIZATION_NAME, "O"),
-    (NameOID.LOCALITY_NAME, "L"),
-    (NameOID.STATE_OR_PROVINCE_NAME, "ST"),
-    (NameOID.SERIAL_NUMBER, "SN"),
-    (NameOID.COUNTRY_NAME, "C"),
-)
 
 
 class CsrError(ValueError):
@@ -57,21 +48,6 @@ class SubjectInfo:
         return x509.Name(
             [x509.NameAttribute(oid, values[oid]) for oid, _ in reversed(SUBJECT_ORDER) if values[oid]]
         )
-
-
-def serial_hex(number: int) -> str:
-    """Upper-case hex in whole bytes, as openssl and the manual print a serial."""
-    text = f"{number:X}"
-    return text.zfill(len(text) + len(text) % 2)
-
-
-def describe_subject(name: x509.Name) -> str:
-    """CN=…, OU=…, O=…, L=…, ST=…, SN=…, C=CN — the way the manual shows a certificate."""
-    parts = []
-    for oid, short in SUBJECT_ORDER:
-        for attribute in name.get_attributes_for_oid(oid):
-            parts.append(f"{short}={attribute.value!s}")
-    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -186,10 +162,10 @@ class CertificateAuthority:
                 critical=False,
             )
         )
-        for serial_hex, revoked_at, reason in revoked:
+        for revoked_serial, revoked_at, reason in revoked:
             entry = (
                 x509.RevokedCertificateBuilder()
-                .serial_number(int(serial_hex, 16))
+                .serial_number(int(revoked_serial, 16))
                 .revocation_date(revoked_at)
                 .add_extension(x509.CRLReason(reason), critical=False)
                 .build()

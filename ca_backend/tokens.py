@@ -8,6 +8,7 @@ older: whichever the token holds opens it."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from datetime import UTC, datetime
@@ -19,16 +20,20 @@ from ca_backend.orders import Caller, Orders
 from kiosk.contract import StaffAuthorisation, UnlockGrant, UnlockResult
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.status import OrderStatus
+from kiosk.domain.token_policy import UnlockRoute, load_token_policy
 from kiosk.i18n import Text
 from kiosk.staff_auth import hash_pin, verify_pin
 from kiosk.store.sealing import Sealer
 
-ASSISTED_PREFIXES = ("11",)  # these tokens unlock only with hall staff (or remote assistance)
+log = logging.getLogger(__name__)
+
 SO_PIN_LENGTH = 8
 
 
 def needs_assistance(serial: str) -> bool:
-    return serial.startswith(ASSISTED_PREFIXES)
+    """Keys that unlock only with hall staff or remote assistance (data/tokens.json): the
+    assisted prefixes, and any prefix the CA does not know."""
+    return load_token_policy().unlock_route(serial) is not UnlockRoute.SELF_SERVICE
 
 
 class Tokens:
@@ -47,6 +52,29 @@ class Tokens:
                 " pending_so_pin_sealed = null",
                 (serial, self._seal(serial, so_pin), now_iso()),
             )
+
+    def register_from_kiosk(self, device_id: str, serial: str, so_pin: str) -> None:
+        """A kiosk personalised a blank key (instant issuance). A key that has had a certificate
+        or an unlock keeps its registration; until then a retry may replace it (the kiosk makes
+        a fresh SO PIN on each attempt, and a key pulled out mid-way still holds the factory
+        one). Repeating the same registration is a no-op."""
+        with self.db.write() as conn:
+            row = conn.execute("select * from tokens where serial = ?", (serial,)).fetchone()
+            if row is not None and self._open(serial, row["so_pin_sealed"]) != so_pin:
+                used = conn.execute(
+                    "select 1 from certificates where token_serial = ?"
+                    " union all select 1 from grants where token_serial = ?",
+                    (serial, serial),
+                ).fetchone()
+                if used is not None:
+                    raise conflict("token_registered", Text("该证书盘已登记，不能重新登记"))
+            conn.execute(
+                "insert into tokens (serial, so_pin_sealed, registered_at) values (?, ?, ?)"
+                " on conflict (serial) do update set so_pin_sealed = excluded.so_pin_sealed,"
+                " pending_so_pin_sealed = null",
+                (serial, self._seal(serial, so_pin), now_iso()),
+            )
+            log.info("token %s registered by kiosk %s", serial, device_id)
 
     def so_pins(self, serial: str) -> list[str]:
         """The SO PINs the token may hold, newest first (for tests and the registry's owner)."""

@@ -18,8 +18,15 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument(
         "--once", action="store_true", help="one pass, then exit (75 if the backend is unreachable)"
     )
+    from kiosk.token_cli import add_token_commands
+
+    add_token_commands(commands)
     args = parser.parse_args(argv)
 
+    if args.command == "token":
+        from kiosk.token_cli import run_token_command
+
+        return run_token_command(args)
     if args.command == "sync":
         return run_sync(args.home, once=args.once)
 

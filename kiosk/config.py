@@ -36,11 +36,26 @@ class KioskSettings(BaseSettings):
     # still be fixed at the kiosk), then leave it.
     personal_data_retention_s: float = Field(7 * 24 * 3600, ge=0)
     catalog_path: Path = SHIPPED_DATA / "catalog.json"
+    token_policy_path: Path = SHIPPED_DATA / "tokens.json"
+    # The token slot: the key vendor's PKCS#11 module. The embedded default is SoftHSM with its
+    # keys in the kiosk's data folder (softhsm/), unless token_softhsm_conf names another.
+    token_module: Path = Path("/usr/lib/softhsm/libsofthsm2.so")
+    token_softhsm_conf: Path | None = None
+    # SoftHSM sees a newly added key only after C_Initialize; a vendor module reports
+    # insertions itself and keeps this off.
+    token_rescan_by_reinitialize: bool = True
+    token_slots: list[int] = Field(default_factory=list)  # empty: every slot
+    token_poll_s: float = Field(1.0, gt=0, le=10)
+    token_key_kind: Literal["ec", "rsa", "sm2"] = "ec"
+    # The vendor's published SO PIN of the blank keys the hall sells. Instant issuance
+    # replaces it (with a fresh PIN held by the backend) before the key leaves the counter.
+    token_factory_so_pin: str = Field("12345678", min_length=4, max_length=32)
 
     @model_validator(mode="after")
     def _catalog_exists(self) -> KioskSettings:
-        if not self.catalog_path.is_file():
-            raise ValueError(f"catalog_path {self.catalog_path} is not a file")
+        for name in ("catalog_path", "token_policy_path"):
+            if not getattr(self, name).is_file():
+                raise ValueError(f"{name} {getattr(self, name)} is not a file")
         return self
 
     @classmethod

@@ -268,6 +268,12 @@ class UnlockResult(WireModel):
     detail: Annotated[str, StringConstraints(max_length=500)] = ""
 
 
+class TokenRegistration(WireModel):
+    """A blank key personalised at the kiosk: the SO PIN it now holds, for the registry."""
+
+    so_pin: Annotated[str, StringConstraints(min_length=4, max_length=32)]
+
+
 class StaffAuthorisation(WireModel):
     """A hall staff member vouches at the kiosk (an assisted unlock, an identity check)."""
 

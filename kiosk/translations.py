@@ -377,4 +377,70 @@ ENGLISH: dict[str, str] = {
         "The sync failed; the orders are kept on this kiosk and will be sent later"
     ),
     "后台的回答不符合约定，稍后自动重试": "The CA's answer was not understood; the kiosk will try again",
+    # --- token slot (USB key) -----------------------------------------------------------------
+    "请插入证书盘": "Please insert your USB key",
+    "证书盘已被拔出，操作未完成。请重新插入证书盘，本机会自动检查并恢复": (
+        "The USB key was pulled out before the operation finished. Insert it again: the kiosk "
+        "checks it and puts it right"
+    ),
+    "PIN码错误，请重新输入": "Wrong PIN. Please enter it again",
+    "PIN码错误。剩余尝试次数不多，请仔细核对后再输入": (
+        "Wrong PIN. Few tries are left: check it carefully before entering it again"
+    ),
+    "PIN码错误。只剩最后一次机会，再错一次证书盘将被锁定": (
+        "Wrong PIN. This is your last try: one more wrong PIN locks the USB key"
+    ),
+    "证书盘PIN码已被锁定，请办理“在线解锁”业务": (
+        "The USB key's PIN is locked. Please use the Online unlock service"
+    ),
+    "证书盘管理员PIN码与登记的不一致，无法自助解锁，请联系大厅工作人员": (
+        "The USB key's administrator PIN does not match the CA's records, so it cannot be "
+        "unlocked here. Please ask the hall staff"
+    ),
+    "证书盘不接受该PIN码（长度或字符不符合要求）": (
+        "The USB key does not accept this PIN (wrong length or characters)"
+    ),
+    "下发的证书与证书盘中的新密钥不匹配，原证书保持可用。请联系大厅工作人员": (
+        "The certificate issued does not match the new key on the USB key; your old certificate "
+        "still works. Please ask the hall staff"
+    ),
+    "证书盘上没有可更新的证书，请办理“证书新办”": (
+        "There is no certificate on this USB key to renew. Please apply for a new certificate"
+    ),
+    "证书盘操作失败，请重新插入证书盘后再试": (
+        "The USB key operation failed. Please insert the key again and retry"
+    ),
+    "证书盘尚未设置PIN码": "This USB key has no PIN set yet",
+    "只剩最后一次输入PIN码的机会，输错证书盘将被锁定": (
+        "You have one PIN try left: a wrong PIN locks the USB key"
+    ),
+    "此前PIN码已输错多次，剩余尝试次数不多": ("The PIN has been entered wrongly before; few tries are left"),
+    "该证书盘不是空白证书盘，不能现场制证。请插入本大厅发售的空白证书盘": (
+        "This USB key is not blank, so a certificate cannot be made on it here. Please insert a "
+        "blank key sold by this hall"
+    ),
+    "该证书盘不支持SM2密钥，请选择其他密钥类型或联系工作人员": (
+        "This USB key does not support SM2 keys. Choose another key type or ask the staff"
+    ),
+    "该证书盘上的密钥类型无法识别": "The key type on this USB key is not recognised",
+    "该证书盘已登记，不能重新登记": "This USB key is already registered and cannot be registered again",
+    "请输入新的证书盘PIN码": "Please enter a new PIN for the USB key",
+    "PIN码须为{low}至{high}位": "The PIN must be {low} to {high} characters long",
+    "PIN码只能包含数字和英文字母": "The PIN may contain only digits and English letters",
+    "PIN码不能全部是同一个字符": "The PIN cannot be one character repeated",
+    "PIN码不能是连续的数字或字母（如123456）": (
+        "The PIN cannot be a run of consecutive digits or letters (such as 123456)"
+    ),
+    "两次输入的PIN码不一致，请重新输入": "The two PINs differ. Please enter them again",
+    "该证书盘（芯片号{serial}）可在本机自助解锁": (
+        "This USB key (chip number {serial}) can be unlocked at this kiosk by yourself"
+    ),
+    "该证书盘（芯片号{serial}）须由大厅工作人员在本机授权后解锁，或联系客服远程协助": (
+        "This USB key (chip number {serial}) can be unlocked only once a hall staff member "
+        "authorises it at this kiosk, or with remote help from customer service"
+    ),
+    "无法识别该证书盘（芯片号{serial}）的型号，不能自助解锁，请联系大厅工作人员": (
+        "The model of this USB key (chip number {serial}) is not recognised, so it cannot be "
+        "unlocked here. Please ask the hall staff"
+    ),
 }

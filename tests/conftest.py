@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from backend_support import Hub, running_hub
+from token_support import Slot, open_slot
 
 from kiosk.config import KioskSettings
 from kiosk.locations import Locations, locations
@@ -62,3 +63,11 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
     """The reference backend on a free loopback port, with one enrolled kiosk."""
     with running_hub(tmp_path / "backend") as running:
         yield running
+
+
+@pytest.fixture
+def slot(tmp_path: Path) -> Iterator[Slot]:
+    """A SoftHSM folder of its own, the module pointed at it, and the reference CA."""
+    opened = open_slot(tmp_path)
+    yield opened
+    opened.module.flags_overlay = None

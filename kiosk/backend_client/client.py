@@ -48,6 +48,7 @@ from kiosk.contract import (
     StaffAuthorisation,
     SubmitRequest,
     SubscriberSession,
+    TokenRegistration,
     UnlockGrant,
     UnlockGrantRequest,
     UnlockResult,
@@ -196,6 +197,10 @@ class BackendClient:
         self, order_id: UUID | str, authorisation: StaffAuthorisation, session: str | None = None
     ) -> None:
         self._command("POST", f"/orders/{order_id}/staff-authorisations", body=authorisation, session=session)
+
+    def register_token(self, serial: str, so_pin: str) -> None:
+        """Hand a personalised blank key's SO PIN to the registry (instant issuance)."""
+        self._command("PUT", f"/tokens/{serial}", body=TokenRegistration(so_pin=so_pin))
 
     # --- device -----------------------------------------------------------------------------------
     def heartbeat(self, beat: Heartbeat) -> HeartbeatAck:
