@@ -15,6 +15,8 @@ from enum import StrEnum
 import pkcs11
 from pkcs11 import Attribute, ObjectClass
 
+from kiosk.devices.token.module import find_objects
+
 JOURNAL_APPLICATION = "ca-kiosk"
 JOURNAL_LABEL = "ca-kiosk renewal journal"
 
@@ -66,14 +68,13 @@ class Journal:
 
 
 def _journal_objects(session: pkcs11.Session) -> list[pkcs11.Object]:
-    return list(
-        session.get_objects(
-            {
-                Attribute.CLASS: ObjectClass.DATA,
-                Attribute.APPLICATION: JOURNAL_APPLICATION,
-                Attribute.LABEL: JOURNAL_LABEL,
-            }
-        )
+    return find_objects(
+        session,
+        {
+            Attribute.CLASS: ObjectClass.DATA,
+            Attribute.APPLICATION: JOURNAL_APPLICATION,
+            Attribute.LABEL: JOURNAL_LABEL,
+        },
     )
 
 

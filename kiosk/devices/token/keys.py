@@ -18,6 +18,7 @@ from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.util.ec import encode_ec_public_key, encode_ecdsa_signature, encode_named_curve_parameters
 
 from kiosk.devices.token.errors import TokenUnsupported
+from kiosk.devices.token.module import find_objects
 from kiosk.i18n import Text
 
 RSA_BITS = 2048
@@ -112,6 +113,6 @@ def sign(private: pkcs11.PrivateKey, data: bytes) -> bytes:
 def objects_with_id(session: pkcs11.Session, key_id: bytes) -> dict[ObjectClass, list[pkcs11.Object]]:
     """The private key, public key and certificates that share one CKA_ID."""
     found: dict[ObjectClass, list[pkcs11.Object]] = {}
-    for obj in session.get_objects({Attribute.ID: key_id}):
+    for obj in find_objects(session, {Attribute.ID: key_id}):
         found.setdefault(ObjectClass(int(obj[Attribute.CLASS])), []).append(obj)
     return found

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,23 @@ class PresentToken:
     slot_id: int
     serial: str  # the chip number (芯片号), upper case
     label: str
+
+
+def find_objects(session: pkcs11.Session, attrs: dict[Any, Any] | None = None) -> list[pkcs11.Object]:
+    """The objects matching `attrs`, as `Session.get_objects` finds them, but safe on a key that
+    is pulled out mid-search: python-pkcs11 0.10 leaves an interrupted search marked active and
+    finalises it again in __del__, where the error can only be printed (over the kiosk's
+    screen). Finalising it here, once, marks it done whatever the module answers."""
+    from pkcs11._pkcs11 import SearchIter  # pinned <0.11 in pyproject.toml
+
+    search = SearchIter(session, attrs or {}, 16)
+    try:
+        with search:
+            return [obj for batch in search for obj in batch]
+    except BaseException:
+        with suppress(p11.PKCS11Error):
+            search._finalize()
+        raise
 
 
 def serial_of(token: pkcs11.Token) -> str:

@@ -12,7 +12,7 @@ from cryptography import x509
 from pkcs11 import Attribute, CertificateType, ObjectClass, TokenFlag
 
 from kiosk.devices.token.journal import Journal, read_journal
-from kiosk.devices.token.module import Pkcs11Module, serial_of
+from kiosk.devices.token.module import Pkcs11Module, find_objects, serial_of
 from kiosk.domain.subjects import describe_subject, serial_hex
 from kiosk.i18n import Text
 
@@ -114,8 +114,8 @@ def read_token(module: Pkcs11Module, slot_id: int) -> TokenInfo:
 
 def certificates_on(session: pkcs11.Session) -> list[CertificateOnToken]:
     found = []
-    for obj in session.get_objects(
-        {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509}
+    for obj in find_objects(
+        session, {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509}
     ):
         found.append(
             describe_certificate(bytes(obj[Attribute.VALUE]), bytes(obj[Attribute.ID]), obj[Attribute.LABEL])

@@ -40,7 +40,7 @@ from kiosk.devices.token.keys import (
     public_key_info,
     sign,
 )
-from kiosk.devices.token.module import Pkcs11Module
+from kiosk.devices.token.module import Pkcs11Module, find_objects
 from kiosk.devices.token.reading import CertificateOnToken, certificates_on
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,9 @@ def renew_certificate(
     with module.session(slot_id, rw=True, user_pin=user_pin) as session:
         recovery = recover(session)
         old = current_certificate(session)
+        if recovery is Recovery.FINISHED and old is not None:
+            # The interrupted renewal was this one: its certificate is on the key now.
+            return RenewalResult(old, None, resumed=True, recovery=recovery)
         if old is None and read_journal(session) is None:
             raise NothingToRenew()
         return enrol(session, issue, kind=kind, old=old, recovery=recovery, on_step=on_step)
@@ -152,7 +155,10 @@ def enrol(
     try:
         check_pair(certificate, public, private)
     except CertificateMismatch:
-        installed.destroy()  # the new pair stays (journal REQUESTED); the old one is untouched
+        # Not this key's certificate (issued to a pair since lost): retrying cannot help, so the
+        # new pair goes and the old one, untouched, stays in use. Staff take it from here.
+        installed.destroy()
+        _roll_back(session, journal)
         raise
     step(RenewalStep.JOURNAL_INSTALLED)
     journal = journal.at(Stage.INSTALLED)
@@ -181,18 +187,22 @@ def recover(session: pkcs11.Session) -> Recovery:
     if journal.stage is Stage.REQUESTED and has_pair:
         log.info("token renewal recovered: waiting for its certificate")
         return Recovery.RESUMABLE
-    for objects in found.values():
+    _roll_back(session, journal)
+    log.info("token renewal recovered: rolled back")
+    return Recovery.ROLLED_BACK
+
+
+def _roll_back(session: pkcs11.Session, journal: Journal) -> None:
+    for objects in objects_with_id(session, journal.new_id).values():
         for obj in objects:
             obj.destroy()
     clear_journal(session)
-    log.info("token renewal recovered: rolled back")
-    return Recovery.ROLLED_BACK
 
 
 def current_certificate(session: pkcs11.Session) -> CertificateOnToken | None:
     """The subscriber's certificate whose private key is on the key (after login)."""
     private_ids = {
-        bytes(key[Attribute.ID]) for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})
+        bytes(key[Attribute.ID]) for key in find_objects(session, {Attribute.CLASS: ObjectClass.PRIVATE_KEY})
     }
     usable = [cert for cert in certificates_on(session) if not cert.is_ca and cert.key_id in private_ids]
     return max(usable, key=lambda cert: cert.not_after, default=None)
