@@ -35,6 +35,9 @@ def test_toml_file_then_environment(where, monkeypatch: pytest.MonkeyPatch) -> N
         ("idle_timeout = 30\n", "idle_timeout: Extra inputs are not permitted"),
         ('catalog_path = "/nowhere.json"\n', "catalog_path /nowhere.json is not a file"),
         ("idle_timeout_s = \n", "cannot read the kiosk settings"),
+        ('token_key_kind = "dsa"\n', "token_key_kind: Input should be 'ec', 'rsa' or 'sm2'"),
+        ('token_policy_path = "/nowhere.json"\n', "token_policy_path /nowhere.json is not a file"),
+        ("token_poll_s = 0\n", "token_poll_s: Input should be greater than 0"),
     ],
 )
 def test_bad_settings_name_the_setting(where, toml: str, complaint: str) -> None:
@@ -48,3 +51,23 @@ def test_kiosk_home_points_everything_at_one_folder(where, tmp_path) -> None:
     base = tmp_path / "kiosk-home"
     for path in (where.config_file, where.data_dir, where.key_file, where.log_dir):
         assert path.is_relative_to(base)
+
+
+def test_token_slot_comes_from_the_settings(where, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vendor's module and slots drop in through kiosk.toml or KIOSK_* variables."""
+    from kiosk.devices.token.runtime import softhsm_for
+
+    settings = load_settings(where)
+    assert settings.token_module.name == "libsofthsm2.so"
+    local = softhsm_for(settings, where)
+    assert local is not None and local.conf.is_relative_to(where.data_dir)  # SoftHSM in the kiosk's home
+    where.config_file.parent.mkdir(parents=True, exist_ok=True)
+    where.config_file.write_text(
+        'token_module = "/opt/vendor/libukey-pkcs11.so"\ntoken_rescan_by_reinitialize = false\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KIOSK_TOKEN_SLOTS", "[1, 2]")
+    vendor = load_settings(where)
+    assert str(vendor.token_module) == "/opt/vendor/libukey-pkcs11.so"
+    assert vendor.token_slots == [1, 2] and not vendor.token_rescan_by_reinitialize
+    assert softhsm_for(vendor, where) is None

@@ -23,6 +23,7 @@ CORE_MODULES = [
     "kiosk.config",
     "kiosk.contract",
     "kiosk.demo",
+    "kiosk.token_cli",
 ]
 
 
