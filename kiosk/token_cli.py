@@ -78,7 +78,7 @@ def _list(module: object) -> int:
                 f" ({current.days_left()} days left)"
             )
         if info.interrupted is not None:
-            print(f"    interrupted renewal ({info.interrupted.stage}): the next login finishes it")
+            print("    a renewal was interrupted: the next PIN check finishes or rolls it back")
     return 0
 
 

@@ -1,16 +1,17 @@
-"""The renewal journal: a small public data object on the key itself that says how far a
-renewal got, so whichever kiosk sees the key next can finish or roll it back.
+"""The renewal journal: a small public data object on the key itself that names the pair being
+replaced and the pair replacing it, so whichever kiosk sees the key next can finish or roll
+back a renewal the subscriber interrupted by pulling the key out.
 
-The journal lives on the token, not in the kiosk's database, because the key can be pulled out
-and taken to another kiosk. It holds key identifiers and a stage, nothing secret. SoftHSM (like
-many tokens) makes a data object's value read-only, so a stage is advanced by writing a new
-object and then destroying the older ones; a reader takes the most advanced stage it finds."""
+The journal lives on the key, not in the kiosk's database, because the key can be taken to
+another kiosk. It holds key identifiers and a label, nothing secret. It is written once, before
+the new pair is made, and removed once the old pair is gone; how far the renewal got is read
+from the objects themselves (kiosk/devices/token/renewal.py), which saves a write per stage
+(each costs a file write on SoftHSM, and a flash write on a real key)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 
 import pkcs11
 from pkcs11 import Attribute, ObjectClass
@@ -21,30 +22,16 @@ JOURNAL_APPLICATION = "ca-kiosk"
 JOURNAL_LABEL = "ca-kiosk renewal journal"
 
 
-class Stage(StrEnum):
-    GENERATING = "generating"  # the new pair is being made; no request has left the kiosk
-    REQUESTED = "requested"  # the request may have reached the CA: the new pair is kept
-    INSTALLED = "installed"  # the new certificate is on the key and checked: finish the swap
-
-
-STAGE_ORDER = (Stage.GENERATING, Stage.REQUESTED, Stage.INSTALLED)
-
-
 @dataclass(frozen=True)
 class Journal:
-    stage: Stage
     old_id: bytes | None  # the pair being replaced; None on a blank key
     new_id: bytes
-    label: str  # the label the new objects take once the old ones are gone
+    label: str  # the label both pairs carry: the new one takes the old one's place
     kind: str  # the key kind asked for (ec, rsa)
-
-    def at(self, stage: Stage) -> Journal:
-        return Journal(stage, self.old_id, self.new_id, self.label, self.kind)
 
     def encode(self) -> bytes:
         return json.dumps(
             {
-                "stage": self.stage.value,
                 "old_id": self.old_id.hex() if self.old_id else None,
                 "new_id": self.new_id.hex(),
                 "label": self.label,
@@ -57,7 +44,6 @@ class Journal:
         try:
             raw = json.loads(data)
             return cls(
-                stage=Stage(raw["stage"]),
                 old_id=bytes.fromhex(raw["old_id"]) if raw["old_id"] else None,
                 new_id=bytes.fromhex(raw["new_id"]),
                 label=str(raw["label"]),
@@ -80,13 +66,11 @@ def _journal_objects(session: pkcs11.Session) -> list[pkcs11.Object]:
 
 def read_journal(session: pkcs11.Session) -> Journal | None:
     entries = [Journal.decode(bytes(obj[Attribute.VALUE])) for obj in _journal_objects(session)]
-    valid = [entry for entry in entries if entry is not None]
-    return max(valid, key=lambda entry: STAGE_ORDER.index(entry.stage), default=None)
+    return next((entry for entry in entries if entry is not None), None)
 
 
 def write_journal(session: pkcs11.Session, journal: Journal) -> None:
-    """Record `journal`; the older entries go only once the new one is on the key."""
-    older = _journal_objects(session)
+    """Record `journal` (the caller has checked that none is open)."""
     session.create_object(
         {
             Attribute.CLASS: ObjectClass.DATA,
@@ -98,8 +82,6 @@ def write_journal(session: pkcs11.Session, journal: Journal) -> None:
             Attribute.VALUE: journal.encode(),
         }
     )
-    for obj in older:
-        obj.destroy()
 
 
 def clear_journal(session: pkcs11.Session) -> None:

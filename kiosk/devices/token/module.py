@@ -62,7 +62,7 @@ def find_objects(session: pkcs11.Session, attrs: dict[Any, Any] | None = None) -
     is pulled out mid-search: python-pkcs11 0.10 leaves an interrupted search marked active and
     finalises it again in __del__, where the error can only be printed (over the kiosk's
     screen). Finalising it here, once, marks it done whatever the module answers."""
-    from pkcs11._pkcs11 import SearchIter  # pinned <0.11 in pyproject.toml
+    from pkcs11._pkcs11 import SearchIter  # type: ignore[attr-defined]  # pinned <0.11 in pyproject.toml
 
     search = SearchIter(session, attrs or {}, 16)
     try:

@@ -1,16 +1,15 @@
 """Renewal and change on the key: a new pair, a request signed on the key, the issued
 certificate installed beside it and checked, and only then the old pair removed.
 
-Each step is journalled on the key (kiosk/devices/token/journal.py), so pulling the key out at
-any moment leaves it usable, with the old pair or the new one, and the next login finishes or
-rolls back what was interrupted:
+A journal on the key (kiosk/devices/token/journal.py) names both pairs, so pulling the key out
+at any moment leaves it usable, with the old pair or the new one, and the next login reads how
+far the renewal got from what is on the key:
 
-- GENERATING: no request left the kiosk, so the new pair (or half of it) is removed.
-- REQUESTED: the CA may have issued a certificate for the new key, so the pair is kept and the
-  next renewal resumes with it (the backend answers a repeated download with the same
-  certificate, which fits only this key).
-- INSTALLED: the new certificate is on and checked: the old pair goes and the new one takes its
-  label.
+- no complete new pair: nothing left the kiosk, so the half-made pair is removed (rolled back);
+- a complete new pair without its certificate: the CA may have issued one for it, so the pair
+  is kept and the next renewal resumes with it (the backend answers a repeated download with
+  the same certificate, which fits only this key);
+- the new pair with a certificate that fits it: the old pair goes (finished).
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from pkcs11 import Attribute, CertificateType, ObjectClass
 
 from kiosk.devices.token.csr import build_request
 from kiosk.devices.token.errors import CertificateMismatch, NothingToRenew, TokenFault
-from kiosk.devices.token.journal import Journal, Stage, clear_journal, read_journal, write_journal
+from kiosk.devices.token.journal import Journal, clear_journal, read_journal, write_journal
 from kiosk.devices.token.keys import (
     KeyKind,
     ensure_supported,
@@ -41,12 +40,11 @@ from kiosk.devices.token.keys import (
     sign,
 )
 from kiosk.devices.token.module import Pkcs11Module, find_objects
-from kiosk.devices.token.reading import CertificateOnToken, certificates_on
+from kiosk.devices.token.reading import CertificateOnToken, certificates_on, describe_certificate
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LABEL = "ca-kiosk certificate"
-RENEWING_SUFFIX = " (renewing)"
 
 # The CA's side of the exchange: a PEM request in, the issued PEM certificate out (the backend's
 # certificate download, called from inside the renewal so one login covers the whole of it).
@@ -56,16 +54,13 @@ IssueCertificate = Callable[[str], str]
 class RenewalStep(StrEnum):
     JOURNAL_OPEN = "journal_open"
     KEY_PAIR = "key_pair"
-    JOURNAL_REQUESTED = "journal_requested"
     REQUEST = "request"
     ISSUE = "issue"
     INSTALL = "install"
     CHECK = "check"
-    JOURNAL_INSTALLED = "journal_installed"
     REMOVE_OLD_CERTIFICATE = "remove_old_certificate"
     REMOVE_OLD_PRIVATE_KEY = "remove_old_private_key"
     REMOVE_OLD_PUBLIC_KEY = "remove_old_public_key"
-    RELABEL = "relabel"
     JOURNAL_CLOSE = "journal_close"
 
 
@@ -118,55 +113,44 @@ def enrol(
     recovery: Recovery = Recovery.NONE,
     on_step: StepHook | None = None,
 ) -> RenewalResult:
-    """The journalled swap on a logged-in read/write session. `old` is replaced, or on a blank
-    key (old None) the first certificate is installed."""
+    """The journalled swap on a logged-in read/write session, after `recover`. `old` is
+    replaced, or on a blank key (old None) the first certificate is installed."""
 
     def step(name: RenewalStep) -> None:
         if on_step is not None:
             on_step(name, session)
 
-    journal = read_journal(session)
-    resumed = journal is not None and journal.stage is Stage.REQUESTED
-    if journal is not None and resumed:
+    journal = read_journal(session) if recovery is Recovery.RESUMABLE else None
+    if journal is not None:
         replaced = _certificate_with_id(session, journal.old_id) if journal.old_id else None
         public, private = _pair(session, journal.new_id)
     else:
         ensure_supported(KeyKind(kind))
         label = old.label if old else DEFAULT_LABEL
-        journal = Journal(Stage.GENERATING, old.key_id if old else None, secrets.token_bytes(16), label, kind)
+        journal = Journal(old.key_id if old else None, secrets.token_bytes(16), label, kind)
         replaced = old
         step(RenewalStep.JOURNAL_OPEN)
         write_journal(session, journal)
         step(RenewalStep.KEY_PAIR)
-        public, private = generate_pair(
-            session, KeyKind(kind), journal.new_id, journal.label + RENEWING_SUFFIX
-        )
-        step(RenewalStep.JOURNAL_REQUESTED)
-        journal = journal.at(Stage.REQUESTED)
-        write_journal(session, journal)
+        public, private = generate_pair(session, KeyKind(kind), journal.new_id, journal.label)
     step(RenewalStep.REQUEST)
     request_pem = build_request(public, private, _subject_der(replaced))
     step(RenewalStep.ISSUE)
     certificate_pem = issue(request_pem)
     certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
     step(RenewalStep.INSTALL)
-    installed = _install(session, certificate, journal.new_id, journal.label + RENEWING_SUFFIX)
+    der = _install(session, certificate, journal.new_id, journal.label)
     step(RenewalStep.CHECK)
     try:
         check_pair(certificate, public, private)
     except CertificateMismatch:
         # Not this key's certificate (issued to a pair since lost): retrying cannot help, so the
         # new pair goes and the old one, untouched, stays in use. Staff take it from here.
-        installed.destroy()
         _roll_back(session, journal)
         raise
-    step(RenewalStep.JOURNAL_INSTALLED)
-    journal = journal.at(Stage.INSTALLED)
-    write_journal(session, journal)
     _finish(session, journal, step)
-    final = _certificate_with_id(session, journal.new_id)
-    assert final is not None
-    return RenewalResult(final, replaced, resumed, recovery)
+    installed = describe_certificate(der, journal.new_id, journal.label)
+    return RenewalResult(installed, replaced, recovery is Recovery.RESUMABLE, recovery)
 
 
 def recover(session: pkcs11.Session) -> Recovery:
@@ -177,14 +161,13 @@ def recover(session: pkcs11.Session) -> Recovery:
     found = objects_with_id(session, journal.new_id)
     has_pair = bool(found.get(ObjectClass.PRIVATE_KEY)) and bool(found.get(ObjectClass.PUBLIC_KEY))
     new_certificates = found.get(ObjectClass.CERTIFICATE, [])
-    if journal.stage is Stage.INSTALLED or (has_pair and new_certificates and _fits(session, journal)):
-        # Pulled after the check (or between installing and journalling it): complete the swap.
-        _finish(session, journal.at(Stage.INSTALLED), lambda _: None)
+    if has_pair and new_certificates and _fits(session, journal):
+        _finish(session, journal, lambda _: None)
         log.info("token renewal recovered: finished")
         return Recovery.FINISHED
     for certificate in new_certificates:
-        certificate.destroy()  # installed but not checked: it is fetched and checked again
-    if journal.stage is Stage.REQUESTED and has_pair:
+        certificate.destroy()  # not this pair's: fetched and checked again on resuming
+    if has_pair:
         log.info("token renewal recovered: waiting for its certificate")
         return Recovery.RESUMABLE
     _roll_back(session, journal)
@@ -230,8 +213,8 @@ def check_pair(certificate: x509.Certificate, public: pkcs11.PublicKey, private:
 
 
 def _finish(session: pkcs11.Session, journal: Journal, step: Callable[[RenewalStep], None]) -> None:
-    """Remove the old pair, give the new one its label, close the journal. Each part can be
-    repeated, so a recovery simply runs it again."""
+    """Remove the old pair and close the journal. Each part can be repeated, so a recovery simply
+    runs it again."""
     if journal.old_id is not None and journal.old_id != journal.new_id:
         old = objects_with_id(session, journal.old_id)
         for name, object_class in (
@@ -242,11 +225,6 @@ def _finish(session: pkcs11.Session, journal: Journal, step: Callable[[RenewalSt
             step(name)
             for obj in old.get(object_class, []):
                 obj.destroy()
-    step(RenewalStep.RELABEL)
-    for objects in objects_with_id(session, journal.new_id).values():
-        for obj in objects:
-            if obj[Attribute.LABEL] != journal.label:
-                obj[Attribute.LABEL] = journal.label
     step(RenewalStep.JOURNAL_CLOSE)
     clear_journal(session)
 
@@ -276,11 +254,9 @@ def _certificate_with_id(session: pkcs11.Session, key_id: bytes) -> CertificateO
     return matching[0] if matching else None
 
 
-def _install(
-    session: pkcs11.Session, certificate: x509.Certificate, key_id: bytes, label: str
-) -> pkcs11.Object:
+def _install(session: pkcs11.Session, certificate: x509.Certificate, key_id: bytes, label: str) -> bytes:
     der = certificate.public_bytes(serialization.Encoding.DER)
-    return session.create_object(
+    session.create_object(
         {
             Attribute.CLASS: ObjectClass.CERTIFICATE,
             Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
@@ -295,6 +271,7 @@ def _install(
             Attribute.VALUE: der,
         }
     )
+    return der
 
 
 def _subject_der(certificate: CertificateOnToken | None) -> bytes | None:

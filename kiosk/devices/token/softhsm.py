@@ -20,6 +20,7 @@ from kiosk.devices.token.renewal import IssueCertificate, RenewalResult, enrol
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 SERIAL_MARKER = bytes.fromhex("8000534a")  # SoftHSM's attribute id for the token serial
 SERIAL_LENGTH = 16
+SPARE_SLOT_LIMIT = 0x10000
 DRAWER = ".pulled-out"  # where a pulled-out key's folder waits, beside the token folder
 
 
@@ -62,6 +63,12 @@ class SoftHsm:
         serial = serial.upper()
         if len(serial) != SERIAL_LENGTH or any(char not in "0123456789ABCDEF" for char in serial):
             raise SoftHsmError(f"a chip serial is 16 hex digits, not {serial!r}")
+        if int(serial[-8:], 16) < SPARE_SLOT_LIMIT:
+            # SoftHSM numbers a key's slot from the serial's last 8 digits and its spare slot
+            # from how many keys it has: a small number can collide, and SoftHSM then aborts.
+            raise SoftHsmError(
+                f"SoftHSM cannot take serial {serial}: its last 8 digits must be at least 10000"
+            )
         if self.folder_of(serial) is not None:
             raise SoftHsmError(f"a key with serial {serial} already exists")
         self.ensure()
