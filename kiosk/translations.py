@@ -379,6 +379,9 @@ ENGLISH: dict[str, str] = {
     "后台的回答不符合约定，稍后自动重试": "The CA's answer was not understood; the kiosk will try again",
     # --- token slot (USB key) -----------------------------------------------------------------
     "请插入证书盘": "Please insert your USB key",
+    "本机的证书盘驱动未安装或无法加载，请联系大厅工作人员": (
+        "This kiosk's USB key driver is missing or does not load. Please ask the hall staff"
+    ),
     "证书盘已被拔出，操作未完成。请重新插入证书盘，本机会自动检查并恢复": (
         "The USB key was pulled out before the operation finished. Insert it again: the kiosk "
         "checks it and puts it right"

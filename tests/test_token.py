@@ -300,3 +300,31 @@ def test_watch_loop_delivers_events_until_stopped(slot: Slot) -> None:
     loop.join(10)
     assert not loop.is_alive()
     assert seen == [SELF_SERVICE_SERIAL_56]
+
+
+# --- module and slot faults -----------------------------------------------------------------------
+def test_a_missing_vendor_module_is_a_clear_fault(tmp_path) -> None:
+    from kiosk.devices.token import ModuleUnavailable
+
+    with pytest.raises(ModuleUnavailable) as fault:
+        Pkcs11Module(tmp_path / "libvendor-pkcs11.so")
+    assert "libvendor-pkcs11.so" in fault.value.detail
+    assert fault.value.say("zh") == "本机的证书盘驱动未安装或无法加载，请联系大厅工作人员"
+    assert (
+        fault.value.say("en")
+        == "This kiosk's USB key driver is missing or does not load. Please ask the hall staff"
+    )
+
+
+def test_reading_an_empty_slot_asks_for_the_key(slot: Slot) -> None:
+    from kiosk.devices.token import NoToken
+
+    slot_id = slot.make_key()
+    slot.hsm.pull_out(SELF_SERVICE_SERIAL)
+    slot.module.rescan()
+    with pytest.raises(NoToken) as missing:
+        read_token(slot.module, slot_id)
+    assert missing.value.say("zh") == "请插入证书盘"
+    assert missing.value.say("en") == "Please insert your USB key"
+    with pytest.raises(NoToken):
+        check_user_pin(slot.module, slot_id, USER_PIN)

@@ -4,6 +4,7 @@ thread workers."""
 
 from kiosk.devices.token.errors import (
     CertificateMismatch,
+    ModuleUnavailable,
     NothingToRenew,
     NoToken,
     PinIncorrect,
@@ -27,6 +28,7 @@ __all__ = [
     "CertificateMismatch",
     "CertificateOnToken",
     "KeyKind",
+    "ModuleUnavailable",
     "NoToken",
     "NothingToRenew",
     "PinIncorrect",

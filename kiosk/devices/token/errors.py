@@ -88,6 +88,13 @@ class NothingToRenew(TokenError):
         super().__init__(Text("证书盘上没有可更新的证书，请办理“证书新办”"), detail=detail)
 
 
+class ModuleUnavailable(TokenError):
+    """The kiosk's PKCS#11 module (the key vendor's driver) is missing or does not load."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Text("本机的证书盘驱动未安装或无法加载，请联系大厅工作人员"), detail=detail)
+
+
 class TokenFault(TokenError):
     """Anything else the key or its module reported."""
 

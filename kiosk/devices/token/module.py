@@ -22,6 +22,7 @@ from pkcs11 import TokenFlag
 from pkcs11 import exceptions as p11
 
 from kiosk.devices.token.errors import (
+    ModuleUnavailable,
     NoToken,
     PinIncorrect,
     PinLocked,
@@ -93,7 +94,7 @@ class Pkcs11Module:
         self.flags_overlay: FlagsOverlay | None = None
         self.lock = threading.RLock()
         if not Path(self.path).is_file():
-            raise TokenFault(f"PKCS#11 module {self.path} not found")
+            raise ModuleUnavailable(f"PKCS#11 module {self.path} not found")
         conf_changed = False
         if softhsm_conf is not None and os.environ.get("SOFTHSM2_CONF") != str(softhsm_conf):
             # SoftHSM reads its configuration (where the tokens live) at C_Initialize.
@@ -104,7 +105,7 @@ class Pkcs11Module:
             if conf_changed:
                 self.lib.reinitialize()
         except p11.PKCS11Error as error:
-            raise TokenFault(f"cannot load {self.path}: {type(error).__name__}") from None
+            raise ModuleUnavailable(f"cannot load {self.path}: {type(error).__name__}") from None
         # The same loaded library, reached directly for the one call python-pkcs11 does not wrap.
         self._raw = ctypes.CDLL(self.path)
 
