@@ -446,4 +446,14 @@ ENGLISH: dict[str, str] = {
         "The model of this USB key (chip number {serial}) is not recognised, so it cannot be "
         "unlocked here. Please ask the hall staff"
     ),
+    # --- document camera -------------------------------------------------------------------------
+    "请将文件平放在拍摄区内": "Lay the document flat in the capture area",
+    "请把整页放入框内": "Put the whole page inside the frame",
+    "请保持静止": "Hold still",
+    "反光，请调整角度": "Glare: please change the angle",
+    "请加盖公章": "Please stamp the unit seal on it",
+    "图片无法保存，请重新拍摄": "The picture could not be saved. Please take it again",
+    "图片无法压缩到3MB以内，请重新拍摄": "The picture cannot be made smaller than 3 MB. Please take it again",
+    "只能导入jpg、jpeg、bmp、gif或png格式的图片": "Only jpg, jpeg, bmp, gif or png pictures can be imported",
+    "图片文件已损坏，无法打开，请换一张": "The picture file is damaged and cannot be opened. Please choose another",
 }

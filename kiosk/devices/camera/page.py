@@ -23,11 +23,10 @@ def find_page(frame: np.ndarray) -> np.ndarray | None:
     small = cv2.resize(
         frame, (frame.shape[1] // DETECT_SCALE, frame.shape[0] // DETECT_SCALE), interpolation=cv2.INTER_AREA
     )
-    small = cv2.GaussianBlur(small, (5, 5), 0)
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
     _, bright = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # Paper is bright and nearly grey; a hand holding it is bright too, but coloured.
-    saturation = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)[:, :, 1]
+    saturation = cv2.medianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2HSV)[:, :, 1], 5)
     bright[saturation > MAX_PAPER_SATURATION] = 0
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
     bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
@@ -76,8 +75,8 @@ def page_size(corners: np.ndarray) -> tuple[int, int]:
     bottom = np.linalg.norm(corners[2] - corners[3])
     left = np.linalg.norm(corners[3] - corners[0])
     right = np.linalg.norm(corners[2] - corners[1])
-    width = max(top, bottom, max(left, right) / A4_RATIO)
-    width = int(min(MAX_PAGE_WIDTH, round(width)))
+    seen = float(max(top, bottom, max(left, right) / A4_RATIO))
+    width = int(min(MAX_PAGE_WIDTH, round(seen)))
     return width, round(width * A4_RATIO)
 
 

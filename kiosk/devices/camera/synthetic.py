@@ -30,16 +30,32 @@ def make_page(width: int = 840, *, seal: bool = True, seed: int = 0) -> np.ndarr
     page = np.full((height, width, 3), 246, np.uint8)
     page += rng.integers(0, 6, page.shape, dtype=np.uint8)
     scale = width / 840
-    cv2.putText(page, "APPLICATION FORM", (int(190 * scale), int(90 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
-                1.4 * scale, (30, 30, 30), max(1, int(3 * scale)), cv2.LINE_AA)
+    cv2.putText(
+        page,
+        "APPLICATION FORM",
+        (int(190 * scale), int(90 * scale)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        1.4 * scale,
+        (30, 30, 30),
+        max(1, int(3 * scale)),
+        cv2.LINE_AA,
+    )
     y = int(150 * scale)
     while y < height * 0.55:
         length = int(rng.integers(int(300 * scale), int(720 * scale)))
-        cv2.rectangle(page, (int(60 * scale), y), (int(60 * scale) + length, y + int(9 * scale)), (60, 60, 60), -1)
+        cv2.rectangle(
+            page, (int(60 * scale), y), (int(60 * scale) + length, y + int(9 * scale)), (60, 60, 60), -1
+        )
         y += int(rng.integers(int(26 * scale), int(38 * scale)))
     top, bottom = int(height * 0.6), int(height * 0.88)
     for row in np.linspace(top, bottom, 7):
-        cv2.line(page, (int(60 * scale), int(row)), (width - int(60 * scale), int(row)), (40, 40, 40), max(1, int(2 * scale)))
+        cv2.line(
+            page,
+            (int(60 * scale), int(row)),
+            (width - int(60 * scale), int(row)),
+            (40, 40, 40),
+            max(1, int(2 * scale)),
+        )
     for column in np.linspace(60 * scale, width - 60 * scale, 4):
         cv2.line(page, (int(column), top), (int(column), bottom), (40, 40, 40), max(1, int(2 * scale)))
     if seal:
@@ -47,9 +63,19 @@ def make_page(width: int = 840, *, seal: bool = True, seed: int = 0) -> np.ndarr
         radius = int(95 * scale)
         overlay = page.copy()
         cv2.circle(overlay, center, radius, (40, 40, 205), max(2, int(7 * scale)))
-        cv2.drawMarker(overlay, center, (40, 40, 205), cv2.MARKER_STAR, int(70 * scale), max(2, int(6 * scale)))
-        cv2.ellipse(overlay, center, (int(radius * 0.7), int(radius * 0.7)), 0, 200, 340, (40, 40, 205),
-                    max(2, int(5 * scale)))
+        cv2.drawMarker(
+            overlay, center, (40, 40, 205), cv2.MARKER_STAR, int(70 * scale), max(2, int(6 * scale))
+        )
+        cv2.ellipse(
+            overlay,
+            center,
+            (int(radius * 0.7), int(radius * 0.7)),
+            0,
+            200,
+            340,
+            (40, 40, 205),
+            max(2, int(5 * scale)),
+        )
         page = cv2.addWeighted(overlay, 0.85, page, 0.15, 0)
     return page
 
@@ -59,7 +85,7 @@ def make_desk(size: tuple[int, int] = FRAME_SIZE, *, seed: int = 0) -> np.ndarra
     rng = np.random.default_rng(seed + 1000)
     width, height = size
     grain = rng.normal(0, 1, (height, width // 8)).astype(np.float32)
-    grain = cv2.resize(cv2.GaussianBlur(grain, (0, 0), 3), (width, height))
+    grain = cv2.resize(cv2.GaussianBlur(grain, (0, 0), 1.5), (width, height))
     desk = np.empty((height, width, 3), np.float32)
     for channel, base in enumerate((55, 85, 125)):  # brown in BGR
         desk[:, :, channel] = base + 14 * grain
@@ -87,8 +113,18 @@ def random_corners(rng: np.random.Generator, size: tuple[int, int] = FRAME_SIZE)
     page_height = rng.uniform(0.6, 0.85) * height
     page_width = page_height / A4_RATIO
     angle = np.deg2rad(rng.uniform(-25, 25))
-    half = np.array([[-page_width, -page_height], [page_width, -page_height],
-                     [page_width, page_height], [-page_width, page_height]], np.float32) / 2
+    half = (
+        np.array(
+            [
+                [-page_width, -page_height],
+                [page_width, -page_height],
+                [page_width, page_height],
+                [-page_width, page_height],
+            ],
+            np.float32,
+        )
+        / 2
+    )
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], np.float32)
     corners = half @ rotation.T
     corners += rng.uniform(-0.04, 0.04, corners.shape).astype(np.float32) * page_height  # perspective
@@ -97,13 +133,19 @@ def random_corners(rng: np.random.Generator, size: tuple[int, int] = FRAME_SIZE)
     fits = min(1.0, (width - 2 * margin) / span[0], (height - 2 * margin) / span[1])
     corners *= fits * 0.999
     span *= fits * 0.999
-    center = np.array([rng.uniform(margin + span[0] / 2, width - margin - span[0] / 2),
-                       rng.uniform(margin + span[1] / 2, height - margin - span[1] / 2)], np.float32)
+    center = np.array(
+        [
+            rng.uniform(margin + span[0] / 2, width - margin - span[0] / 2),
+            rng.uniform(margin + span[1] / 2, height - margin - span[1] / 2),
+        ],
+        np.float32,
+    )
     return (corners + center).astype(np.float32)
 
 
-def compose(page: np.ndarray, desk: np.ndarray, corners: np.ndarray, *, hand: bool = True,
-            seed: int = 0) -> np.ndarray:
+def compose(
+    page: np.ndarray, desk: np.ndarray, corners: np.ndarray, *, hand: bool = True, seed: int = 0
+) -> np.ndarray:
     """The page warped onto the desk at `corners`, a hand holding one long edge."""
     rng = np.random.default_rng(seed + 2000)
     height, width = page.shape[:2]
@@ -125,11 +167,19 @@ def compose(page: np.ndarray, desk: np.ndarray, corners: np.ndarray, *, hand: bo
         outward /= np.linalg.norm(outward) + 1e-6
         palm = point + outward * 70
         skin = (110, 150, 205)
-        cv2.ellipse(frame, (int(palm[0]), int(palm[1])), (85, 60),
-                    float(np.degrees(np.arctan2(outward[1], outward[0]))), 0, 360, skin, -1)
+        cv2.ellipse(
+            frame,
+            (int(palm[0]), int(palm[1])),
+            (85, 60),
+            float(np.degrees(np.arctan2(outward[1], outward[0]))),
+            0,
+            360,
+            skin,
+            -1,
+        )
         thumb = point - outward * 18
         cv2.circle(frame, (int(thumb[0]), int(thumb[1])), 22, skin, -1)
-    noise = rng.normal(0, 3, frame.shape)
+    noise = rng.normal(0, 6, frame.shape)  # a document camera's sensor noise under hall lighting
     return np.clip(frame + noise, 0, 255).astype(np.uint8)
 
 
@@ -150,7 +200,9 @@ def glare(frame: np.ndarray, corners: np.ndarray, *, strength: float = 1.0) -> n
 def scene(seed: int, *, seal: bool = True, hand: bool = True, size: tuple[int, int] = FRAME_SIZE) -> Scene:
     rng = np.random.default_rng(seed)
     corners = random_corners(rng, size)
-    frame = compose(make_page(seal=seal, seed=seed), make_desk(size, seed=seed), corners, hand=hand, seed=seed)
+    frame = compose(
+        make_page(seal=seal, seed=seed), make_desk(size, seed=seed), corners, hand=hand, seed=seed
+    )
     return Scene(frame, corners)
 
 

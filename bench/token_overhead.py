@@ -9,20 +9,16 @@ two ratios. Target: <= 1.5.
 
 from __future__ import annotations
 
-import sys
-
-# Run as a script, this file's folder comes first on sys.path, and its name would hide the
-# standard library's `token` module (which tokenize, inspect and asn1crypto import). The
-# project root takes that place instead.
-sys.path[0] = __file__.rsplit("/", 2)[0]
-
 import os
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pkcs11
 from asn1crypto import csr as asn1_csr
