@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ca_backend.backend import Backend
+    from kiosk.devices.token.module import Pkcs11Module
     from kiosk.devices.token.renewal import IssueCertificate
+    from kiosk.devices.token.softhsm import SoftHsm
 
 
 def add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,10 +59,9 @@ def run_token_command(args: argparse.Namespace) -> int:
         return 1
 
 
-def _list(module: object) -> int:
-    from kiosk.devices.token import Pkcs11Module, read_token
+def _list(module: Pkcs11Module) -> int:
+    from kiosk.devices.token import read_token
 
-    assert isinstance(module, Pkcs11Module)
     module.rescan()
     present = module.present()
     if not present:
@@ -82,11 +83,10 @@ def _list(module: object) -> int:
     return 0
 
 
-def _make_test(args: argparse.Namespace, hsm: object) -> int:
+def _make_test(args: argparse.Namespace, hsm: SoftHsm) -> int:
     from kiosk.devices.token.keys import KeyKind
-    from kiosk.devices.token.softhsm import SoftHsm, SoftHsmError, issue_first_certificate
+    from kiosk.devices.token.softhsm import SoftHsmError, issue_first_certificate
 
-    assert isinstance(hsm, SoftHsm)
     user_pin, so_pin = _secret("user PIN: "), _secret("SO PIN: ")
     if args.certificate and args.backend_home is None:
         print("kiosk token make-test: --certificate needs --backend-home", file=sys.stderr)

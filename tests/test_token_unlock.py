@@ -291,21 +291,27 @@ def _blank(slot: Slot, serial: str = SELF_SERVICE_SERIAL) -> int:
     return slot.make_key(serial, certificate=False, label="BLANK", user_pin="00000000", so_pin=FACTORY_SO_PIN)
 
 
-@needs_softhsm
-def test_instant_issuance_registers_the_so_pin_with_the_backend(slot: Slot, hub: Hub) -> None:
-    slot_id = _blank(slot)
-    client = kiosk_client(hub.server.base_url, hub.credentials)
-
-    result = issue_on_blank(
+def _issue_on_blank(slot_id: int, slot: Slot, register_so_pin, issue, **extra):  # type: ignore[no-untyped-def]
+    """Instant issuance with the subscriber's new PIN entered twice, as the screen will."""
+    return issue_on_blank(
         slot.module,
         slot_id,
         factory_so_pin=FACTORY_SO_PIN,
         new_user_pin=NEW_USER_PIN,
         confirmation=NEW_USER_PIN,
         rules=POLICY.user_pin,
-        register_so_pin=client.register_token,
-        issue=issuer(hub.backend.ca),
+        register_so_pin=register_so_pin,
+        issue=issue,
+        **extra,
     )
+
+
+@needs_softhsm
+def test_instant_issuance_registers_the_so_pin_with_the_backend(slot: Slot, hub: Hub) -> None:
+    slot_id = _blank(slot)
+    client = kiosk_client(hub.server.base_url, hub.credentials)
+
+    result = _issue_on_blank(slot_id, slot, client.register_token, issuer(hub.backend.ca))
 
     assert result.serial == SELF_SERVICE_SERIAL
     info = read_token(slot.module, slot_id)
@@ -324,23 +330,16 @@ def test_instant_issuance_registers_the_so_pin_with_the_backend(slot: Slot, hub:
 def test_issuance_pulled_after_personalising_carries_on_with_the_new_pin(slot: Slot, hub: Hub) -> None:
     slot_id = _blank(slot)
     client = kiosk_client(hub.server.base_url, hub.credentials)
-    arguments = {
-        "factory_so_pin": FACTORY_SO_PIN,
-        "new_user_pin": NEW_USER_PIN,
-        "confirmation": NEW_USER_PIN,
-        "rules": POLICY.user_pin,
-        "register_so_pin": client.register_token,
-        "issue": issuer(hub.backend.ca),
-    }
+    register, issue = client.register_token, issuer(hub.backend.ca)
 
     def pull(step: RenewalStep, session: pkcs11.Session) -> None:
         if step is RenewalStep.KEY_PAIR:
             raise pkcs11.exceptions.DeviceRemoved()
 
     with pytest.raises(TokenRemoved):
-        issue_on_blank(slot.module, slot_id, on_step=pull, **arguments)  # type: ignore[arg-type]
+        _issue_on_blank(slot_id, slot, register, issue, on_step=pull)
     slot_id = slot.reinsert(SELF_SERVICE_SERIAL)
-    issue_on_blank(slot.module, slot_id, **arguments)  # type: ignore[arg-type]
+    _issue_on_blank(slot_id, slot, register, issue)
 
     assert_usable(slot, SELF_SERVICE_SERIAL, NEW_USER_PIN)
     (registered,) = hub.backend.tokens.so_pins(SELF_SERVICE_SERIAL)
@@ -353,16 +352,7 @@ def test_issuance_pulled_after_personalising_carries_on_with_the_new_pin(slot: S
 def test_a_key_with_a_certificate_is_not_blank(slot: Slot) -> None:
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
     with pytest.raises(NotBlank) as refused:
-        issue_on_blank(
-            slot.module,
-            slot_id,
-            factory_so_pin=FACTORY_SO_PIN,
-            new_user_pin=NEW_USER_PIN,
-            confirmation=NEW_USER_PIN,
-            rules=POLICY.user_pin,
-            register_so_pin=lambda serial, pin: None,
-            issue=issuer(slot.ca),
-        )
+        _issue_on_blank(slot_id, slot, lambda serial, pin: None, issuer(slot.ca))
     assert "空白证书盘" in refused.value.say("zh") and "blank" in refused.value.say("en")
 
 
@@ -371,16 +361,7 @@ def test_a_key_with_another_so_pin_is_not_one_of_ours(slot: Slot) -> None:
     slot_id = slot.make_key(SELF_SERVICE_SERIAL, certificate=False, so_pin="Other12345")
     registered: list[str] = []
     with pytest.raises(NotBlank):
-        issue_on_blank(
-            slot.module,
-            slot_id,
-            factory_so_pin=FACTORY_SO_PIN,
-            new_user_pin=NEW_USER_PIN,
-            confirmation=NEW_USER_PIN,
-            rules=POLICY.user_pin,
-            register_so_pin=lambda serial, pin: registered.append(serial),
-            issue=issuer(slot.ca),
-        )
+        _issue_on_blank(slot_id, slot, lambda serial, pin: registered.append(serial), issuer(slot.ca))
     assert registered == []
 
 
@@ -448,16 +429,7 @@ def test_no_pin_appears_in_the_logs_or_messages_of_a_full_run(
         new_user_pin=NEW_USER_PIN,
     )
     blank = _blank(slot, SELF_SERVICE_SERIAL_56)
-    issue_on_blank(
-        slot.module,
-        blank,
-        factory_so_pin=FACTORY_SO_PIN,
-        new_user_pin=NEW_USER_PIN,
-        confirmation=NEW_USER_PIN,
-        rules=POLICY.user_pin,
-        register_so_pin=client.register_token,
-        issue=issuer(hub.backend.ca),
-    )
+    _issue_on_blank(blank, slot, client.register_token, issuer(hub.backend.ca))
     client.close()
 
     logged = caplog.text + "\n".join(messages)
