@@ -67,7 +67,7 @@ class SoftHsm:
             # SoftHSM numbers a key's slot from the serial's last 8 digits and its spare slot
             # from how many keys it has: a small number can collide, and SoftHSM then aborts.
             raise SoftHsmError(
-                f"SoftHSM cannot take serial {serial}: its last 8 digits must be at least 10000"
+                f"SoftHSM cannot take serial {serial}: its last 8 digits must be 00010000 or more (hex)"
             )
         if self.folder_of(serial) is not None:
             raise SoftHsmError(f"a key with serial {serial} already exists")
