@@ -50,6 +50,16 @@ class KioskSettings(BaseSettings):
     # The vendor's published SO PIN of the blank keys the hall sells. Instant issuance
     # replaces it (with a fresh PIN held by the backend) before the key leaves the counter.
     token_factory_so_pin: str = Field("12345678", min_length=4, max_length=32)
+    # The document camera: a device number ("0"), a network address, an image sequence
+    # ("/srv/pages/p-%03d.png") or a video file. Empty: the demo video the kiosk generates in
+    # its data folder (camera/demo.mp4), played in a loop.
+    camera_source: str = ""
+    camera_loop: bool = True  # a video file starts again at its end (the demo)
+    camera_steady_s: float = Field(1.0, ge=0.2, le=10)  # still this long before capturing by itself
+    # Folders offered for importing pictures (a USB stick is mounted under one of these).
+    camera_import_dirs: list[Path] = Field(
+        default_factory=lambda: [Path("/media"), Path("/run/media"), Path("/mnt")]
+    )
 
     @model_validator(mode="after")
     def _catalog_exists(self) -> KioskSettings:

@@ -115,7 +115,8 @@ def test_a_small_limit_still_fits_by_shrinking() -> None:
 def test_allowed_formats_are_recognised_from_their_bytes(extension: str) -> None:
     page = synthetic.make_page(400)
     _, buffer = cv2.imencode(extension, page)
-    data, kind = import_image(buffer.tobytes())
+    imported = import_image(buffer.tobytes())
+    data, kind = imported.data, imported.kind
     assert kind == {".png": "png", ".bmp": "bmp", ".gif": "gif", ".jpg": "jpeg"}[extension]
     assert data.startswith(b"\xff\xd8\xff") and len(data) <= MAX_DOCUMENT_BYTES
 
@@ -123,7 +124,8 @@ def test_allowed_formats_are_recognised_from_their_bytes(extension: str) -> None
 def test_a_large_bmp_is_reencoded_under_the_limit() -> None:
     _, buffer = cv2.imencode(".bmp", _noisy_capture())
     assert len(buffer) > MAX_DOCUMENT_BYTES
-    data, kind = import_image(buffer.tobytes())
+    imported = import_image(buffer.tobytes())
+    data, kind = imported.data, imported.kind
     assert kind == "bmp" and len(data) <= MAX_DOCUMENT_BYTES
 
 

@@ -74,3 +74,18 @@ def test_nested_texts_translate() -> None:
     assert outer.say("en") == "Please fill in Handler's name"
     assert say("证书新办", "en") == "New certificate"
     assert say("东方中讯", "en") == "东方中讯"  # a name stays as it is
+
+
+def test_no_chinese_text_is_translated_twice() -> None:
+    """A second entry for the same Chinese would silently replace the first one's English."""
+    import collections
+
+    tree = ast.parse((ROOT / "kiosk" / "translations.py").read_text(encoding="utf-8"))
+    keys = [
+        key.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for key in node.keys
+        if isinstance(key, ast.Constant)
+    ]
+    assert [key for key, count in collections.Counter(keys).items() if count > 1] == []

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # heavy imports stay out of the first paint
+    from textual.strip import Strip
+
     from kiosk.config import KioskSettings
+    from kiosk.domain.documents import DocumentKind
+    from kiosk.i18n import Text
     from kiosk.store import Store
 
 
@@ -33,3 +37,39 @@ class QueueChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, QueueChanged)
+
+
+# --- the document camera (kiosk/screens/capture.py) -----------------------------------------------
+@dataclass
+class CameraFrame(Message):
+    """A new preview; only the newest one waiting is drawn."""
+
+    lines: list[Strip]
+    instruction: Text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CameraFrame)
+
+
+@dataclass
+class PageCaptured(Message):
+    """A document's picture is kept (in the order's draft, when there is one)."""
+
+    document: DocumentKind
+    thumbnail: list[Strip]
+    size: int  # bytes of the JPEG
+
+
+@dataclass
+class CaptureRefused(Message):
+    """A capture or import failed its checks; the instruction says what to do."""
+
+    instruction: Text
+
+
+@dataclass
+class CameraFailed(Message):
+    """The camera could not be opened or stopped giving frames."""
+
+    message: Text
+    detail: str

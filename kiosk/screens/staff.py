@@ -103,11 +103,19 @@ class StaffScreen(KioskScreen):
                 yield Static(kiosk.serving_error, classes="technical")
         with Horizontal(id="actions"):
             yield Button(self.t(Text("返回首页")), id="back", variant="primary")
+            yield Button(self.t(Text("摄像头测试")), id="camera-test")
             yield Button(self.t(Text("退出程序")), id="exit-app", variant="error")
         yield StatusLine(id="status-line")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "back":
             self.dismiss()
+        elif event.button.id == "camera-test":
+            from kiosk.domain.documents import DOCUMENTS
+            from kiosk.screens.capture import DocumentCaptureScreen
+
+            # Every document the kiosk knows, nothing stored: the staff member sees the
+            # preview, the outline and the checks, as a subscriber would.
+            self.open_once(DocumentCaptureScreen(list(DOCUMENTS), order_id=None, title=Text("摄像头测试")))
         elif event.button.id == "exit-app":
             self.kiosk.exit_by_staff()

@@ -127,10 +127,16 @@ def kind_of(data: bytes) -> str | None:
     return None
 
 
-def import_image(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> tuple[bytes, str]:
+@dataclass(frozen=True)
+class ImportedImage:
+    data: bytes  # JPEG, within the limit
+    kind: str  # what the file was: jpeg, bmp, gif or png
+    image: np.ndarray  # decoded BGR, for a thumbnail
+
+
+def import_image(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> ImportedImage:
     """An image brought on a USB stick or from a folder, ready to attach: a JPEG within the limit
-    is kept as it is; anything else allowed is decoded and re-encoded to fit. Returns the bytes
-    and the kind it was."""
+    is kept as it is; anything else allowed is decoded and re-encoded to fit."""
     kind = kind_of(data)
     if kind is None:
         raise ImageRejected(Text("只能导入jpg、jpeg、bmp、gif或png格式的图片"))
@@ -138,5 +144,5 @@ def import_image(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> tuple[bytes, s
     if image is None or image.size == 0:
         raise ImageRejected(Text("图片文件已损坏，无法打开，请换一张"))
     if kind == "jpeg" and len(data) <= limit:
-        return data, kind
-    return fit_jpeg(image, limit).data, kind
+        return ImportedImage(data, kind, image)
+    return ImportedImage(fit_jpeg(image, limit).data, kind, image)

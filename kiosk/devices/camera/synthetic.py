@@ -144,10 +144,19 @@ def random_corners(rng: np.random.Generator, size: tuple[int, int] = FRAME_SIZE)
 
 
 def compose(
-    page: np.ndarray, desk: np.ndarray, corners: np.ndarray, *, hand: bool = True, seed: int = 0
+    page: np.ndarray,
+    desk: np.ndarray,
+    corners: np.ndarray | None,
+    *,
+    hand: bool = True,
+    seed: int = 0,
+    noise: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The page warped onto the desk at `corners`, a hand holding one long edge."""
+    """The page warped onto the desk at `corners` (None: the desk alone), a hand holding one
+    long edge. `noise` (int16, the frame's shape) is the sensor's; made here when not given."""
     rng = np.random.default_rng(seed + 2000)
+    if corners is None:
+        return _add_noise(desk, noise if noise is not None else sensor_noise(desk.shape, rng))
     height, width = page.shape[:2]
     source = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     transform = cv2.getPerspectiveTransform(source, corners)
@@ -155,9 +164,9 @@ def compose(
     warped = cv2.warpPerspective(page, transform, size, flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full((height, width), 255, np.uint8), transform, size)
     frame = desk.copy()
-    frame[mask > 127] = warped[mask > 127]
+    cv2.copyTo(warped, cv2.threshold(mask, 127, 255, cv2.THRESH_BINARY)[1], frame)
     shade = rng.uniform(0.85, 1.0)  # the room's light
-    frame = np.clip(frame.astype(np.float32) * shade, 0, 255).astype(np.uint8)
+    frame = cv2.convertScaleAbs(frame, alpha=shade)
     if hand:
         edge = int(rng.integers(0, 4))
         a, b = corners[edge], corners[(edge + 1) % 4]
@@ -179,8 +188,16 @@ def compose(
         )
         thumb = point - outward * 18
         cv2.circle(frame, (int(thumb[0]), int(thumb[1])), 22, skin, -1)
-    noise = rng.normal(0, 6, frame.shape)  # a document camera's sensor noise under hall lighting
-    return np.clip(frame + noise, 0, 255).astype(np.uint8)
+    return _add_noise(frame, noise if noise is not None else sensor_noise(frame.shape, rng))
+
+
+def _add_noise(frame: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return cv2.add(frame, noise, dtype=cv2.CV_8U)  # saturating: no wrap-around at 0 and 255
+
+
+def sensor_noise(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """A document camera's sensor noise under hall lighting."""
+    return rng.normal(0, 6, shape).astype(np.int16)
 
 
 def blur(frame: np.ndarray, sigma: float = 6.0) -> np.ndarray:
@@ -206,25 +223,39 @@ def scene(seed: int, *, seal: bool = True, hand: bool = True, size: tuple[int, i
     return Scene(frame, corners)
 
 
-def write_demo_video(path: Path, *, seconds: float = 6.0, fps: int = 15, seed: int = 7) -> Path:
-    """The demo camera: the page slides in, settles, and stays still long enough to capture."""
+def write_demo_video(path: Path, *, fps: int = 15, seed: int = 7) -> Path:
+    """The demo camera, played in a loop: an empty desk, a page slid in by hand, held still
+    long enough to be captured, then taken away, so each pass gives one capture."""
     rng = np.random.default_rng(seed)
     size = FRAME_SIZE
     desk = make_desk(size, seed=seed)
     page = make_page(seed=seed)
     resting = random_corners(rng, size)
+    noises = [sensor_noise(desk.shape, rng) for _ in range(3)]  # drawn once: they cost 100 ms each
+    away = np.array([size[0] * 0.75, 0], np.float32)  # off to the right, where the hand brings it from
+    phases = [(1.0, "empty"), (1.2, "in"), (3.5, "still"), (1.0, "out")]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial.mp4")
     writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
     if not writer.isOpened():
         raise OSError(f"cannot write {partial}")
-    frames = int(seconds * fps)
-    for index in range(frames):
-        progress = min(1.0, index / (frames * 0.35))  # slides in over the first third
-        offset = np.array([(1 - progress) * size[0] * 0.35, 0], np.float32)
-        jitter = rng.normal(0, 0.6, (4, 2)).astype(np.float32) if progress >= 1 else 0
-        corners = resting + offset + jitter
-        writer.write(compose(page, desk, corners.astype(np.float32), seed=seed + index % 3))
-    writer.release()
+    index = 0
+    try:
+        for seconds, phase in phases:
+            count = round(seconds * fps)
+            for step in range(count):
+                corners: np.ndarray | None
+                if phase == "empty":
+                    corners = None
+                elif phase == "still":
+                    corners = resting + rng.normal(0, 0.6, (4, 2)).astype(np.float32)
+                else:
+                    progress = (step + 1) / count if phase == "in" else 1 - (step + 1) / count
+                    corners = resting + away * (1 - progress) ** 2  # slows as it settles
+                frame = compose(page, desk, corners, seed=seed, noise=noises[index % len(noises)])
+                writer.write(frame)
+                index += 1
+    finally:
+        writer.release()
     partial.replace(path)
     return path
