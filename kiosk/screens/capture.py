@@ -233,7 +233,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         camera.preview_box = self._preview_box
         camera.auto_capture = self.current is not None
         self.camera = camera
-        last_preview = 0.0
+        next_preview = 0.0
         try:
             while not worker.is_cancelled:
                 try:
@@ -246,8 +246,10 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
                 elif step.refused is not None and step.refused.instruction is not None:
                     self.post_message(CaptureRefused(step.refused.instruction))
                 now = time.monotonic()
-                if now - last_preview >= 1 / PREVIEW_FPS:
-                    last_preview = now
+                if now >= next_preview:
+                    # On a schedule, not "since the last one": a 15 fps camera then gives 12,
+                    # where "at least 1/12 s apart" would give every other frame, 7.5.
+                    next_preview = max(next_preview + 1 / PREVIEW_FPS, now - 1 / PREVIEW_FPS)
                     preview = half_block_strips(step.view.preview)
                     self.post_message(CameraFrame(preview, step.view.instruction))
         finally:
