@@ -225,7 +225,8 @@ def test_an_image_file_altered_or_gone_parks_its_order_with_the_reason(hub: Hub,
     altered, gone, fine = (queue_order(store) for _ in range(3))
     first = store.attachments(altered)
     victim = store.attachments_dir / f"{next(iter(first.values())).sha256}.sealed"
-    victim.write_bytes(victim.read_bytes()[:-1] + b"\x00")
+    sealed = victim.read_bytes()
+    victim.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 0xFF]))  # always a change (a 0 byte stayed 0)
     for record in store.attachments(gone).values():
         (store.attachments_dir / f"{record.sha256}.sealed").unlink()
     with kiosk_client(hub.server.base_url, hub.credentials) as client:
