@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     home = args.home
-    if args.command == "demo" and home is None:
+    if args.command == "demo" and home is None and not os.environ.get("KIOSK_HOME"):
         from kiosk.locations import SHIPPED_DATA
 
         home = str(SHIPPED_DATA.parent / ".kiosk-home")

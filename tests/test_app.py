@@ -292,3 +292,20 @@ async def test_a_tap_on_each_tile_opens_that_business(where, settings, store, cl
         await pilot.click("#back")
         await pilot.click(TileBoard, offset=(1, 1))  # the margin beside the tiles
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_language_switch_keeps_the_keyboard_focus(where, settings, store, clock) -> None:
+    """Every screen is composed anew in the other language; the focused control stays focused
+    (a keyboard user toggling with Enter on the language tile stays on it)."""
+    app = make_app(where, settings, store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.focused is not None and app.focused.id == "businesses"
+        app.toggle_language()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "businesses"
+        app.screen.query_one("#language").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.language == "zh"  # back from English
+        assert app.focused is not None and app.focused.id == "language"

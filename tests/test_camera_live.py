@@ -17,7 +17,7 @@ from conftest import FakeClock
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.checks import INSTRUCTIONS, Problem
 from kiosk.devices.camera.page import corner_error
-from kiosk.devices.camera.session import TAKEN_AWAY, DocumentCamera, fit_inside
+from kiosk.devices.camera.session import TAKEN_AWAY, THUMBNAIL_WIDTH, DocumentCamera, fit_inside
 from kiosk.devices.camera.source import (
     CAMERA_STOPPED,
     CAMERA_UNAVAILABLE,
@@ -189,7 +189,7 @@ def test_the_demo_camera_captures_each_pass_once_under_3_mb(demo_video: Path, cl
     assert len(page.jpeg.data) <= MAX_DOCUMENT_BYTES and page.jpeg.quality == 95
     assert abs(image.shape[0] / image.shape[1] - 297 / 210) < 0.01  # upright A4
     assert page.assessment.ok and page.assessment.seal > 0
-    assert page.thumbnail.shape[1] == 24
+    assert page.thumbnail.shape[1] == THUMBNAIL_WIDTH
     instructions = [step.view.instruction for step in steps[:total]]
     assert instructions[0] == INSTRUCTIONS[Problem.NO_PAGE]  # the empty desk
     assert TAKEN_AWAY in instructions[index + 1 :]  # while the captured page still lies there

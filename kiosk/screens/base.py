@@ -14,6 +14,21 @@ if TYPE_CHECKING:
 class KioskMixin:
     app: Any
 
+    async def recompose(self) -> None:
+        """A language switch composes every screen anew: keep the focus where it was (on the
+        widget with the same id), or give it to the screen's usual first control."""
+        screen = cast("Screen[Any]", self)
+        focused = screen.focused.id if screen.focused is not None else None
+        await super().recompose()  # type: ignore[misc]
+        again = screen.query(f"#{focused}") if focused else None
+        if again:
+            again.first().focus()
+        elif screen.AUTO_FOCUS:
+            for widget in screen.query(screen.AUTO_FOCUS):
+                if widget.focusable:
+                    widget.focus()
+                    break
+
     @property
     def kiosk(self) -> KioskApp:
         return cast("KioskApp", self.app)

@@ -73,8 +73,8 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
     #instruction { height: 3; content-align: center middle; text-style: bold; width: 100%; }
     #instruction.refused { color: $warning; }
     #instruction.failed { color: $error; }
-    #documents-side { width: 40; padding: 0 1; }
-    #documents-side Tile { height: 1; padding: 0 1; }
+    #documents-side { width: 44; padding: 0 1; }
+    #documents-side Tile { height: auto; padding: 0 1; }
     #documents-side Tile.current { background: $primary 50%; text-style: bold; }
     #documents-side Tile.captured { color: $success; }
     #thumbnail { height: 1fr; }

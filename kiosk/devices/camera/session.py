@@ -27,7 +27,7 @@ from kiosk.i18n import Text
 # Outline colours (BGR) on the preview.
 SETTLING = (0, 200, 255)  # amber: found, not yet still or not all in frame
 STEADY = (80, 220, 80)  # green: about to be captured
-THUMBNAIL_WIDTH = 24  # pixels of a captured page's thumbnail (half-block cells: 24 wide)
+THUMBNAIL_WIDTH = 20  # pixels (and cells) across a captured page's thumbnail: 14 lines high
 TAKEN_AWAY = Text("已拍摄，请换下一份文件")
 CAPTURING = Text("请保持静止，即将自动拍摄")
 READY_FOR_BUTTON = Text("可以点击“拍摄”")
