@@ -482,6 +482,7 @@ ENGLISH: dict[str, str] = {
     "第{number}份，共{total}份：{document}（{hint}）": "{number} of {total}: {document} ({hint})",
     "{problem}。也可以点击“导入图片”": "{problem}. You can also press “Import picture”",
     "正在导入…": "Importing…",
+    "已保存：{document}": "Saved: {document}",
     "还缺少：{documents}": "Still missing: {documents}",
     "导入图片：{document}": "Import a picture: {document}",
     "请插入U盘，选择jpg、jpeg、bmp、gif或png图片（不超过3MB的原样使用）": (

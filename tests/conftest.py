@@ -65,6 +65,14 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def demo_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo camera's generated video (about 3 s to make), made once for the whole run."""
+    from kiosk.devices.camera.synthetic import write_demo_video
+
+    return write_demo_video(tmp_path_factory.mktemp("camera") / "demo.mp4")
+
+
 @pytest.fixture
 def slot(tmp_path: Path) -> Iterator[Slot]:
     """A SoftHSM folder of its own, the module pointed at it, and the reference CA."""

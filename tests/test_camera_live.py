@@ -33,11 +33,6 @@ from kiosk.domain.documents import MAX_DOCUMENT_BYTES
 FRAME_STEP = 1 / 15  # the demo video's frame rate
 
 
-@pytest.fixture(scope="session")
-def demo_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthetic.write_demo_video(tmp_path_factory.mktemp("camera") / "demo.mp4")
-
-
 def _sequence(folder: Path, frames: list[np.ndarray]) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     for number, frame in enumerate(frames):

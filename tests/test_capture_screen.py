@@ -6,17 +6,19 @@ clear messages in both languages, and nothing captured is lost on the way."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
-import pytest
 from test_app import SIZE, make_app, ready, screen_text
 from textual.message import Message
 from textual.widgets import Button, OptionList
 
+from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.session import TAKEN_AWAY
@@ -60,31 +62,39 @@ class Messages:
         return await asyncio.wait_for(arrival(), timeout)
 
 
-@pytest.fixture(scope="module")
-def demo_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthetic.write_demo_video(tmp_path_factory.mktemp("camera") / "demo.mp4")
-
-
 def _settings(camera_source: str, import_dir: Path) -> KioskSettings:
     return KioskSettings(camera_source=camera_source, camera_steady_s=0.4, camera_import_dirs=[import_dir])
 
 
-async def _open_capture(pilot, store: Store) -> tuple[DocumentCaptureScreen, str]:  # type: ignore[no-untyped-def]
-    await ready(pilot)
-    draft = store.create_order(BusinessCode.NEW)
-    screen = DocumentCaptureScreen(DOCUMENTS, order_id=draft.id)
-    await pilot.app.push_screen(screen)
-    await pilot.pause()
-    return screen, draft.id
+@dataclass
+class Capturing:
+    app: KioskApp
+    pilot: Any
+    screen: DocumentCaptureScreen
+    order_id: str
+    messages: Messages
+
+
+@asynccontextmanager
+async def capturing(where, store: Store, clock, camera: str, import_dir: Path) -> AsyncIterator[Capturing]:  # type: ignore[no-untyped-def]
+    """The kiosk at 120 x 40 with the capture screen open on a new draft for 证书新办."""
+    messages = Messages()
+    app = make_app(where, _settings(camera, import_dir), store, clock)
+    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
+        await ready(pilot)
+        draft = store.create_order(BusinessCode.NEW)
+        screen = DocumentCaptureScreen(DOCUMENTS, order_id=draft.id)
+        await app.push_screen(screen)
+        await pilot.pause()
+        yield Capturing(app, pilot, screen, draft.id, messages)
 
 
 async def test_the_page_is_captured_by_itself_into_the_draft(
     where, store: Store, clock, demo_video: Path, tmp_path: Path
 ) -> None:
-    messages = Messages()
-    app = make_app(where, _settings(str(demo_video), tmp_path), store, clock)
-    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
-        screen, order_id = await _open_capture(pilot, store)
+    async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
+        app, pilot, screen, messages = at.app, at.pilot, at.screen, at.messages
+        order_id = at.order_id
         assert "第1份，共5份：数字证书申请表" in screen_text(app)
 
         await messages.wait(CameraFrame)
@@ -117,10 +127,9 @@ async def test_the_page_is_captured_by_itself_into_the_draft(
 async def test_retake_replaces_the_page_and_done_names_what_is_missing(
     where, store: Store, clock, demo_video: Path, tmp_path: Path
 ) -> None:
-    messages = Messages()
-    app = make_app(where, _settings(str(demo_video), tmp_path), store, clock)
-    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
-        screen, order_id = await _open_capture(pilot, store)
+    async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
+        app, pilot, screen, messages = at.app, at.pilot, at.screen, at.messages
+        order_id = at.order_id
         await messages.wait(PageCaptured)
         await pilot.pause()
         first = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
@@ -146,6 +155,13 @@ async def test_retake_replaces_the_page_and_done_names_what_is_missing(
         assert app.screen is not screen
         assert DocumentKind.APPLICATION_FORM in store.attachments(order_id), "going back lost the page"
 
+        # Coming back to the same draft shows the page taken before, and goes on from there.
+        await app.push_screen(DocumentCaptureScreen(DOCUMENTS, order_id=order_id, id="capture-again"))
+        await messages.wait(PageCaptured, lambda message: message.restored)
+        await pilot.pause()
+        assert "✓ 1. 数字证书申请表 · 已拍摄" in screen_text(app)
+        assert "第2份，共5份：公章印样表" in screen_text(app)
+
 
 async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_rest(
     where, store: Store, clock, tmp_path: Path
@@ -160,11 +176,8 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
     listed = {path.name for path in picture_candidates([stick])}
     assert listed == {"seal-form.png", "licence.jpg", "notes.pdf"}
 
-    messages = Messages()
-    no_camera = str(tmp_path / "no-camera.mp4")
-    app = make_app(where, _settings(no_camera, stick), store, clock)
-    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
-        screen, order_id = await _open_capture(pilot, store)
+    async with capturing(where, store, clock, str(tmp_path / "no-camera.mp4"), stick) as at:
+        app, pilot, screen, messages, order_id = at.app, at.pilot, at.screen, at.messages, at.order_id
         await messages.wait(CameraFailed)
         await pilot.pause()
         assert "未检测到文件拍摄仪，请联系大厅工作人员。也可以点击“导入图片”" in screen_text(app)
@@ -188,6 +201,7 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
         await pilot.pause()
         assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}
         kept = store.read_attachment(store.attachments(order_id)[DocumentKind.APPLICATION_FORM].sha256)
+        assert "已保存：数字证书申请表" in screen_text(app)  # not "正在导入…" left standing
         assert kept.startswith(b"\xff\xd8\xff")  # re-encoded from PNG to JPEG
 
         await import_file("licence.jpg")
@@ -216,10 +230,8 @@ async def test_a_camera_that_stops_gets_a_retry_that_brings_it_back(
     frames.mkdir()
     for number in range(4):
         cv2.imwrite(str(frames / f"f-{number:02d}.png"), synthetic.scene(20 + number).frame)
-    messages = Messages()
-    app = make_app(where, _settings(str(frames / "f-%02d.png"), tmp_path), store, clock)
-    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
-        screen, _ = await _open_capture(pilot, store)
+    async with capturing(where, store, clock, str(frames / "f-%02d.png"), tmp_path) as at:
+        pilot, screen, messages = at.pilot, at.screen, at.messages
         failed = await messages.wait(CameraFailed)
         await pilot.pause()
         assert failed.message == "文件拍摄仪没有画面，请稍候重试或联系大厅工作人员"
@@ -234,10 +246,8 @@ async def test_a_camera_that_stops_gets_a_retry_that_brings_it_back(
 
 
 async def test_leaving_the_screen_stops_the_camera(where, store: Store, clock, demo_video, tmp_path) -> None:
-    messages = Messages()
-    app = make_app(where, _settings(str(demo_video), tmp_path), store, clock)
-    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
-        screen, _ = await _open_capture(pilot, store)
+    async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
+        app, pilot, screen, messages = at.app, at.pilot, at.screen, at.messages
         await messages.wait(CameraFrame)
         workers = [worker for worker in app.workers if worker.group == "camera"]
         assert workers

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
-from kiosk.devices.camera.session import TAKEN_AWAY, THUMBNAIL_WIDTH
+from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskMixin
@@ -102,6 +102,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         self.camera: DocumentCamera | None = None
         self.camera_failed = False
         self._last_preview: list[Strip] = []
+        self._restored = False  # earlier captures read back from the store
         self._preview_box = (96, 54)  # pixels; the preview widget reports its real size
 
     # --- layout -------------------------------------------------------------------------------
@@ -151,8 +152,6 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
 
     def on_mount(self) -> None:
         self._refresh_widgets()
-        if self.order_id is not None and self.kiosk.store is not None:
-            self._load_earlier_captures()
         self._run_camera()
 
     def _refresh_widgets(self) -> None:
@@ -200,6 +199,8 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         return [kind for kind in self.documents if kind not in self.thumbnails]
 
     def _say(self, instruction: Text, kind: str = "") -> None:
+        if (instruction, kind) == (self.instruction, self.instruction_kind):
+            return  # the camera repeats itself 12 times a second: no update, no repaint
         self.instruction, self.instruction_kind = instruction, kind
         widget = self.query_one("#instruction", Static)
         widget.update(self.t(instruction))
@@ -221,6 +222,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         from kiosk.devices.camera.source import CameraError
 
         worker = get_current_worker()
+        self._restore_earlier_captures()
         settings = self.kiosk.settings
         if settings is None:
             self.post_message(CameraFailed(Text("终端尚未就绪，请稍候"), "settings not loaded"))
@@ -241,8 +243,9 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
                 except CameraError as error:
                     self.post_message(CameraFailed(error.message, error.detail))
                     return
-                if step.captured is not None:
-                    self._keep(step.captured.jpeg.data, step.captured.thumbnail)
+                document = self.current
+                if step.captured is not None and document is not None:
+                    self._keep(document, step.captured.jpeg.data, step.captured.thumbnail)
                 elif step.refused is not None and step.refused.instruction is not None:
                     self.post_message(CaptureRefused(step.refused.instruction))
                 now = time.monotonic()
@@ -256,23 +259,21 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             self.camera = None
             camera.close()
 
-    def _keep(self, data: bytes, page: np.ndarray) -> None:
-        """From a worker: store the picture for the current document and tell the screen."""
-        document = self.current
-        if document is None:
-            return
+    def _keep(self, document: DocumentKind, data: bytes, thumbnail: np.ndarray) -> None:
+        """From a worker: store the picture for the document and tell the screen."""
         store = self.kiosk.store
         if self.order_id is not None and store is not None:
             store.add_attachment(self.order_id, document, data, JPEG)
-        height = round(THUMBNAIL_WIDTH * page.shape[0] / page.shape[1])
-        thumbnail = cv2.resize(page, (THUMBNAIL_WIDTH, height), interpolation=cv2.INTER_AREA)
         self.post_message(PageCaptured(document, half_block_strips(thumbnail), len(data)))
 
-    @work(thread=True, group="captures", exit_on_error=False, description="earlier captures")
-    def _load_earlier_captures(self) -> None:
-        """Pages captured before (an earlier visit to this screen, a resubmission)."""
+    def _restore_earlier_captures(self) -> None:
+        """From the camera's worker, before the camera opens (so that it cannot capture a
+        document again before the screen knows it is there): pages captured on an earlier
+        visit to this screen, or for a resubmission."""
         store = self.kiosk.store
-        assert store is not None and self.order_id is not None
+        if self._restored or store is None or self.order_id is None:
+            return
+        self._restored = True
         for document, record in store.attachments(self.order_id).items():
             if document not in self.documents:
                 continue
@@ -280,9 +281,8 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_8)
             if image is None:
                 continue
-            height = round(THUMBNAIL_WIDTH * image.shape[0] / image.shape[1])
-            thumbnail = cv2.resize(image, (THUMBNAIL_WIDTH, height), interpolation=cv2.INTER_AREA)
-            self.post_message(PageCaptured(document, half_block_strips(thumbnail), record.size))
+            thumbnail = half_block_strips(thumbnail_of(image))
+            self.post_message(PageCaptured(document, thumbnail, record.size, restored=True))
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="import picture")
     def _import(self, path: Path, document: DocumentKind) -> None:
@@ -298,9 +298,8 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         except ImageRejected as rejected:
             self.post_message(CaptureRefused(rejected.message))
             return
-        if self.current != document:  # the subscriber moved on while it was read
-            return
-        self._keep(imported.data, imported.image)
+        # Kept for the document it was chosen for, even if the subscriber moved on meanwhile.
+        self._keep(document, imported.data, thumbnail_of(imported.image))
 
     # --- messages from the workers ------------------------------------------------------------
     def on_camera_frame(self, message: CameraFrame) -> None:
@@ -320,6 +319,10 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         self.selected = message.document
         if message.document == self.current:
             self._advance()
+        if self.current is not None and not message.restored:
+            # Until the camera's next frame says what to do, say what happened (after an
+            # import with the camera down, no frame comes to replace "正在导入…").
+            self._say(Text("已保存：{document}", document=DOCUMENTS[message.document].title))
         self._refresh_widgets()
 
     def on_capture_refused(self, message: CaptureRefused) -> None:

@@ -4,6 +4,7 @@ when it is chosen (kiosk/devices/camera/jpeg.py), not from its name."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -118,7 +119,7 @@ class ImportPictureScreen(KioskModal[Path | None]):
 
 def _label(path: Path) -> str:
     try:
-        size = f"{path.stat().st_size / 1024:,.0f} KB"
+        size = f"{max(1, math.ceil(path.stat().st_size / 1024)):,} KB"  # a tiny file is not "0 KB"
     except OSError:
         size = "?"
     return f"{path.name}  ({size})  {path.parent}"

@@ -58,6 +58,7 @@ class PageCaptured(Message):
     document: DocumentKind
     thumbnail: list[Strip]
     size: int  # bytes of the JPEG
+    restored: bool = False  # captured on an earlier visit, read back from the store
 
 
 @dataclass

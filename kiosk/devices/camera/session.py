@@ -111,9 +111,7 @@ class DocumentCamera:
             self._tracker.restart_stillness(now)
             return CameraStep(view, refused=assessment)
         self._tracker.captured()
-        thumbnail_height = round(THUMBNAIL_WIDTH * page.shape[0] / page.shape[1])
-        thumbnail = cv2.resize(page, (THUMBNAIL_WIDTH, thumbnail_height), interpolation=cv2.INTER_AREA)
-        return CameraStep(view, captured=CapturedPage(fit_jpeg(page), thumbnail, assessment))
+        return CameraStep(view, captured=CapturedPage(fit_jpeg(page), thumbnail_of(page), assessment))
 
     def _view(self, frame: np.ndarray, state: TrackState) -> CameraView:
         width, height = fit_inside(self.preview_box, frame.shape[1], frame.shape[0])
@@ -139,6 +137,12 @@ class DocumentCamera:
 
     def close(self) -> None:
         self.source.close()
+
+
+def thumbnail_of(page: np.ndarray) -> np.ndarray:
+    """A page (captured, imported or read back from the store) at thumbnail size."""
+    height = max(2, round(THUMBNAIL_WIDTH * page.shape[0] / page.shape[1]))
+    return cv2.resize(page, (THUMBNAIL_WIDTH, height), interpolation=cv2.INTER_AREA)
 
 
 def fit_inside(box: tuple[int, int], width: int, height: int) -> tuple[int, int]:
