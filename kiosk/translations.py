@@ -12,6 +12,53 @@ ENGLISH: dict[str, str] = {
     "按目录收取服务费": "Service fee from the price list",
     "免费": "Free",
     "{certificate}：USB介质费": "{certificate}: USB media fee",
+    # --- receipts: what happens next -------------------------------------------------------------
+    "审核通过后请在“订单查询”中付款；付款后3个工作日内制作证书，按您选择的方式邮寄或到大厅自提": (
+        "Once approved, pay under “Order query”; the certificate is made within 3 working days "
+        "of payment and mailed or kept at the hall for pick-up, as you chose"
+    ),
+    "审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中下载更新后的证书": (
+        "Once approved and paid, bring the key to any kiosk and download the renewed certificate "
+        "under “Order query”"
+    ),
+    "审核通过后，请携带证书盘到任一自助终端，在“订单查询”中下载变更后的证书": (
+        "Once approved, bring the key to any kiosk and download the changed certificate under “Order query”"
+    ),
+    "审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中设置新密码完成解锁": (
+        "Once approved and paid, bring the key to any kiosk and choose a new PIN under “Order "
+        "query” to unlock it"
+    ),
+    "审核通过后证书立即注销并列入证书吊销列表，结果以短信通知经办人": (
+        "Once approved, the certificate is revoked at once and listed in the revocation list; "
+        "the handler is told by SMS"
+    ),
+    "审核通过后，证书按新的领取方式重新寄出或在大厅备好自提，结果以短信通知经办人": (
+        "Once approved, the certificate is sent again or kept at the hall as newly chosen; the "
+        "handler is told by SMS"
+    ),
+    # --- the receipt ----------------------------------------------------------------------------
+    "业务受理回执": "Receipt",
+    "已保存在本机，联网后自动提交，无需再次办理": (
+        "Saved on this kiosk; it is sent by itself once the network is back, nothing to do again"
+    ),
+    "资料审核一般在1个工作日内完成，结果以短信通知经办人手机{phone}": (
+        "The review usually takes 1 working day; the result is sent by SMS to the handler's phone {phone}"
+    ),
+    "请妥善保管本回执。凭订单号可在任一自助终端的“订单查询”中查看和继续办理。": (
+        "Keep this receipt. With the order number, any kiosk's “Order query” shows the order and "
+        "carries it on."
+    ),
+    "扫码查看订单进度": "Scan to follow the order",
+    "订单号": "Order number",
+    "业务": "Business",
+    "单位": "Unit",
+    "当前状态": "Status",
+    "受理日期": "Accepted on",
+    "证书类型": "Certificate types",
+    "费用": "Fee",
+    "经办人": "Handler",
+    "接下来": "What happens next",
+    "回执": "Receipt",
     # --- documents ----------------------------------------------------------------------------
     "数字证书申请表": "Digital certificate application form",
     "经办人签字并加盖单位公章后拍摄": (

@@ -81,6 +81,7 @@ class Business:
     fee_rule: FeeRule
     operation_type: OperationType
     fulfilled_as: OrderStatus  # the state an approved, paid order waits in
+    next_steps: Text  # after submission, on the receipt: what the subscriber does next
     prerequisite_note: Text | None = None
 
     def steps_after(self, *, costs_money: bool) -> tuple[Step, ...]:
@@ -122,6 +123,9 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.CERTIFICATE_PRICE,
             operation_type=OperationType.APPLY,
             fulfilled_as=OrderStatus.AWAITING_SHIPMENT,
+            next_steps=Text(
+                "审核通过后请在“订单查询”中付款；付款后3个工作日内制作证书，按您选择的方式邮寄或到大厅自提"
+            ),
         ),
         Business(
             code=BusinessCode.RENEWAL,
@@ -135,6 +139,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.RENEWAL_PRICE,
             operation_type=OperationType.RENEW,
             fulfilled_as=OrderStatus.AWAITING_DOWNLOAD,
+            next_steps=Text("审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中下载更新后的证书"),
             prerequisite_note=Text("如单位信息已发生变化，请先办理证书变更，再办理证书更新"),
         ),
         Business(
@@ -149,6 +154,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.CHANGE,
             fulfilled_as=OrderStatus.AWAITING_DOWNLOAD,
+            next_steps=Text("审核通过后，请携带证书盘到任一自助终端，在“订单查询”中下载变更后的证书"),
         ),
         Business(
             code=BusinessCode.REISSUE,
@@ -162,6 +168,9 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.MEDIA_FEE,
             operation_type=OperationType.REISSUE,
             fulfilled_as=OrderStatus.AWAITING_SHIPMENT,
+            next_steps=Text(
+                "审核通过后请在“订单查询”中付款；付款后3个工作日内制作证书，按您选择的方式邮寄或到大厅自提"
+            ),
         ),
         Business(
             code=BusinessCode.UNLOCK,
@@ -175,6 +184,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.SERVICE_FEE,
             operation_type=OperationType.PIN_UNLOCK,
             fulfilled_as=OrderStatus.AWAITING_UNLOCK,
+            next_steps=Text("审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中设置新密码完成解锁"),
         ),
         Business(
             code=BusinessCode.REVOKE,
@@ -188,6 +198,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.OTHER,
             fulfilled_as=OrderStatus.COMPLETED,
+            next_steps=Text("审核通过后证书立即注销并列入证书吊销列表，结果以短信通知经办人"),
         ),
         Business(
             code=BusinessCode.REDIRECT,
@@ -201,6 +212,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.OTHER,
             fulfilled_as=OrderStatus.COMPLETED,
+            next_steps=Text("审核通过后，证书按新的领取方式重新寄出或在大厅备好自提，结果以短信通知经办人"),
         ),
     )
 }

@@ -4,11 +4,13 @@ number and its QR on every page, so that paper and uploads can be matched."""
 
 from __future__ import annotations
 
+import functools
 from typing import BinaryIO
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.devices.forms.fonts import cjk_font
@@ -63,21 +65,33 @@ def checkbox(canvas: Canvas, x: float, y: float, *, ticked: bool, size: float = 
 
 def qr_code(canvas: Canvas, data: str, x: float, y: float, size: float = QR_SIZE) -> None:
     """A QR code of `data` with its lower-left corner at (x, y), quiet zone included."""
+    modules, runs = _dark_runs(data)
+    module = size / modules
+    canvas.setFillColorRGB(0, 0, 0)
+    top = y + size
+    for row, start, length in runs:
+        canvas.rect(x + start * module, top - (row + 1) * module, length * module, module, stroke=0, fill=1)
+
+
+@functools.lru_cache(maxsize=16)
+def _dark_runs(data: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The code's width in modules and its dark runs (row, first column, length): one rectangle
+    per run. Kept for the few orders last printed: an order's forms and receipt share one code,
+    and choosing its mask is most of the cost."""
     code = segno.make(data, error="m", micro=False)
     rows = [list(row) for row in code.matrix_iter(scale=1, border=4)]
-    module = size / len(rows)
-    canvas.setFillColorRGB(0, 0, 0)
+    runs = []
     for row_number, row in enumerate(rows):
-        top = y + size - (row_number + 1) * module
         column = 0
-        while column < len(row):  # one rectangle per run of dark modules
+        while column < len(row):
             if not row[column]:
                 column += 1
                 continue
             start = column
             while column < len(row) and row[column]:
                 column += 1
-            canvas.rect(x + start * module, top, (column - start) * module, module, stroke=0, fill=1)
+            runs.append((row_number, start, column - start))
+    return len(rows), tuple(runs)
 
 
 def order_header(canvas: Canvas, title: str, order_number: str, follow_url: str) -> float:
@@ -87,3 +101,70 @@ def order_header(canvas: Canvas, title: str, order_number: str, follow_url: str)
     write(canvas, MARGIN, top - 6 * mm, f"订单号 Order No.: {order_number}", 9)
     write_centred(canvas, top - 15 * mm, title, 18, bold=True)
     return float(top - QR_SIZE - 4 * mm)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """`text` broken into lines no wider than `width` at `size`. Chinese breaks between any two
+    characters; a run of Latin letters and digits (an e-mail, a number) is kept whole when it
+    fits on a line, so a number is never split across lines."""
+    font = cjk_font()
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for piece in _pieces(paragraph):
+            if stringWidth(line + piece, font, size) <= width or not line:
+                line += piece
+            else:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            while stringWidth(line, font, size) > width and len(line) > 1:  # a piece too long alone
+                cut = max(1, _fitting_prefix(line, width, size))
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pieces(text: str) -> list[str]:
+    """Characters, with runs of non-CJK characters (words, numbers) kept together."""
+    pieces: list[str] = []
+    for char in text:
+        if pieces and char.isascii() and not char.isspace() and pieces[-1][-1:].isascii():
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def _fitting_prefix(text: str, width: float, size: float) -> int:
+    font = cjk_font()
+    for cut in range(len(text), 0, -1):
+        if stringWidth(text[:cut], font, size) <= width:
+            return cut
+    return 1
+
+
+def fit_text(
+    canvas: Canvas,
+    text: str,
+    x: float,
+    top: float,
+    width: float,
+    height: float,
+    size: float = 10.5,
+    smallest: float = 6.5,
+) -> None:
+    """`text` inside the box whose upper-left corner is (x, top): at `size` if it fits, else
+    smaller, down to `smallest`, wrapping as it must, and centred vertically. Whatever a
+    subscriber typed ends up on the paper, never cut off."""
+    while True:
+        lines = wrap(text, width, size)
+        leading = size * 1.25
+        if len(lines) * leading <= height or size <= smallest:
+            break
+        size = max(smallest, size - 0.5)
+    block = len(lines) * leading
+    baseline = top - (height - block) / 2 - size * 0.95
+    for line in lines:
+        write(canvas, x, baseline, line, size)
+        baseline -= leading
