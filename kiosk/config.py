@@ -61,6 +61,17 @@ class KioskSettings(BaseSettings):
         default_factory=lambda: [Path("/media"), Path("/run/media"), Path("/mnt")]
     )
 
+    # The printer: a CUPS queue's name, or empty for the PDF spool folder (<data>/print-spool),
+    # which keeps only the last printer_spool_keep jobs. printer_cups_server: cupsd's socket
+    # path or host:port; empty means CUPS_SERVER or the system's /run/cups/cups.sock.
+    printer_queue: str = Field("", pattern=r"^[A-Za-z0-9_.-]*$", max_length=127)
+    printer_cups_server: str = ""
+    printer_spool_keep: int = Field(10, ge=1, le=1000)
+    # Where the QR on every form and receipt leads: the CA's page for following an order.
+    order_follow_url: str = Field(
+        "https://www.exca.org/kiosk/order/{order_id}", pattern=r"^https?://.*\{order_id\}"
+    )
+
     @model_validator(mode="after")
     def _catalog_exists(self) -> KioskSettings:
         for name in ("catalog_path", "token_policy_path"):

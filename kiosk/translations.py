@@ -36,6 +36,29 @@ ENGLISH: dict[str, str] = {
         "Once approved, the certificate is sent again or kept at the hall as newly chosen; the "
         "handler is told by SMS"
     ),
+    # --- the printer --------------------------------------------------------------------------
+    "打印机就绪": "The printer is ready",
+    "正在打印": "Printing",
+    "打印机缺纸，请联系大厅工作人员添加纸张": "The printer is out of paper; please ask the hall staff to add some",
+    "打印机卡纸，请联系大厅工作人员处理": "The printer has a paper jam; please ask the hall staff",
+    "打印机盖板未关好，请联系大厅工作人员": "A printer cover is open; please ask the hall staff",
+    "打印机墨粉用完，请联系大厅工作人员": "The printer is out of toner; please ask the hall staff",
+    "打印机未连接或未开机，请联系大厅工作人员": (
+        "The printer is not connected or not switched on; please ask the hall staff"
+    ),
+    "打印机已暂停，请联系大厅工作人员": "The printer is paused; please ask the hall staff",
+    "打印机暂不接受打印任务，请联系大厅工作人员": "The printer is not taking jobs; please ask the hall staff",
+    "未找到打印机，请联系大厅工作人员": "No printer was found; please ask the hall staff",
+    "打印服务未运行，请联系大厅工作人员": "The print service is not running; please ask the hall staff",
+    "打印机故障，请联系大厅工作人员": "The printer has a fault; please ask the hall staff",
+    "正在发送到打印机…": "Sending to the printer…",
+    "正在打印，请稍候…": "Printing, one moment…",
+    "打印完成，请在出纸口取走": "Printed; please take it from the output tray",
+    "{problem}。表格已保留，打印机恢复后将自动打印": (
+        "{problem}. Your form is kept and prints as soon as the printer is back"
+    ),
+    "已取消打印，可稍后重新打印": "Printing cancelled; you can print it again later",
+    "打印任务被取消，请重新打印": "The print job was cancelled; please print again",
     # --- the receipt ----------------------------------------------------------------------------
     "业务受理回执": "Receipt",
     "已保存在本机，联网后自动提交，无需再次办理": (
