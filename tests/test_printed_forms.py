@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
+from kiosk.config import KioskSettings
 from kiosk.devices.forms.content import FormContent, project_titles
 from kiosk.devices.forms.render import PrintedForm, forms_to_sign, render
 from kiosk.devices.printer.runtime import follow_url
@@ -298,7 +299,7 @@ def test_the_receipt_in_english(store: Store, tmp_path: Path) -> None:
     assert "Saved on this kiosk" not in text
 
 
-def test_the_receipt_qr_opens_the_order(store: Store, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_receipt_qr_opens_the_order(store: Store, tmp_path: Path, settings: KioskSettings) -> None:
     content = _order(store, BusinessCode.NEW)
     assert content.follow_url == follow_url(settings, content.order_id)
     pdf = _pdf(tmp_path, PrintedForm.RECEIPT, content)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.config import KioskSettings
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import PrintedForm, render
 from kiosk.devices.printer import ipp
@@ -26,6 +27,7 @@ from kiosk.devices.printer.status import JobState, PrinterCondition, PrinterStat
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.catalog import load_catalog
 from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.locations import Locations
 from kiosk.store import Store
 from tests.cups_support import Cupsd
 
@@ -255,7 +257,7 @@ def test_a_spool_that_cannot_be_written_is_a_fault_and_nothing_is_lost(
     assert request.document.startswith(b"%PDF")  # the request is untouched, to print again
 
 
-def test_the_settings_choose_the_spool_or_a_cups_queue(settings, where) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_choose_the_spool_or_a_cups_queue(settings: KioskSettings, where: Locations) -> None:
     spool = open_printer(settings, where)
     assert isinstance(spool, PdfSpoolPrinter) and spool.folder == spool_folder(where)
     queue = open_printer(
