@@ -1,0 +1,59 @@
+"""Pictures of every printed form, for docs/forms/: each form of the sample order rendered to PDF
+by the kiosk's own code, then to PNG by pdftoppm (Debian poppler-utils), as a reader of the docs
+or a reviewer sees the paper. Run: .venv/bin/python scripts/form_pictures.py"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kiosk.devices.forms.content import FormContent, project_titles
+from kiosk.devices.forms.render import PrintedForm, render
+from kiosk.domain.businesses import BusinessCode, business
+from kiosk.domain.catalog import load_catalog
+from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.domain.status import OrderStatus
+
+ORDER = "4f1c2a9e-7d3b-4c55-9a0e-2b8f6d1c3e77"
+PICTURES = (  # file name, form, business, language
+    ("application-form", PrintedForm.APPLICATION_FORM, BusinessCode.NEW, "zh"),
+    ("seal-sample-form", PrintedForm.SEAL_SAMPLE_FORM, BusinessCode.NEW, "zh"),
+    ("situation-statement", PrintedForm.SITUATION_STATEMENT, BusinessCode.REDIRECT, "zh"),
+    ("receipt", PrintedForm.RECEIPT, BusinessCode.NEW, "zh"),
+    ("receipt-en", PrintedForm.RECEIPT, BusinessCode.NEW, "en"),
+)
+
+
+def main(out: Path = ROOT / "docs" / "forms", dpi: int = 80) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    catalog = load_catalog()
+    for name, form, code, language in PICTURES:
+        content = FormContent(
+            order_id=ORDER,
+            business=business(code),
+            status=OrderStatus.AWAITING_REVIEW,
+            form=sample_form(code),
+            project=project_titles(catalog, catalog.default_selection(SAMPLE_PROJECT_PATH)),
+            fee_fen=58000 if code is BusinessCode.NEW else 0,
+            follow_url=f"https://www.exca.org/kiosk/order/{ORDER}",
+            day=date(2026, 11, 24),
+            queued_here=True,
+            redirect_of="0a1b2c3d-1111-2222-3333-444455556666" if code is BusinessCode.REDIRECT else None,
+        )
+        with tempfile.TemporaryDirectory() as work:
+            pdf = Path(work) / f"{name}.pdf"
+            pdf.write_bytes(render(form, content, language))  # type: ignore[arg-type]
+            subprocess.run(
+                ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(out / name)], check=True
+            )
+        print(out / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()
