@@ -18,8 +18,8 @@ test: setup
 	if [ $$rc -eq 5 ]; then echo "pytest collected no test"; exit 0; fi; exit $$rc
 
 lint: setup
-	$(VENV)/bin/ruff check kiosk ca_backend tests bench
-	$(VENV)/bin/ruff format --check kiosk ca_backend tests bench
+	$(VENV)/bin/ruff check kiosk ca_backend tests bench scripts
+	$(VENV)/bin/ruff format --check kiosk ca_backend tests bench scripts
 	$(VENV)/bin/mypy
 
 bench: setup

@@ -15,18 +15,15 @@ import sys
 import time
 import uuid
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.devices.forms.content import FormContent, project_titles
+from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.drawing import new_canvas, write
 from kiosk.devices.forms.render import PrintedForm, render
-from kiosk.domain.businesses import BusinessCode, business
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.status import OrderStatus
+from kiosk.devices.forms.samples import sample_content
+from kiosk.domain.businesses import BusinessCode
 
 ROUNDS = 40
 FORMS = {  # each form with the business that prints it
@@ -38,19 +35,7 @@ FORMS = {  # each form with the business that prints it
 
 
 def content_for(code: BusinessCode) -> FormContent:
-    catalog = load_catalog()
-    return FormContent(
-        order_id=str(uuid.uuid4()),
-        business=business(code),
-        status=OrderStatus.AWAITING_REVIEW,
-        form=sample_form(code),
-        project=project_titles(catalog, catalog.default_selection(SAMPLE_PROJECT_PATH)),
-        fee_fen=58000,
-        follow_url="",
-        day=date.today(),
-        queued_here=True,
-        redirect_of=str(uuid.uuid4()),
-    )
+    return sample_content(str(uuid.uuid4()), code=code)
 
 
 def one_line_page() -> bytes:

@@ -59,6 +59,18 @@ ENGLISH: dict[str, str] = {
     ),
     "已取消打印，可稍后重新打印": "Printing cancelled; you can print it again later",
     "打印任务被取消，请重新打印": "The print job was cancelled; please print again",
+    "等待打印": "Waiting to print",
+    "已打印": "Printed",
+    "未打印": "Not printed",
+    "重新打印": "Print again",
+    "稍后打印": "Print later",
+    "完成打印": "Done",
+    "正在准备打印…": "Getting ready to print…",
+    "正在重新打印…": "Printing again…",
+    "将打印以下表格，请在出纸口取走：": "These forms are printed; take them from the output tray:",
+    "已保留，等待打印机": "Kept, waiting for the printer",
+    "全部打印完成，请取走表格后点击“完成打印”": "Everything is printed: take the forms, then press “Done”",
+    "打印测试页": "Print a test page",
     # --- the receipt ----------------------------------------------------------------------------
     "业务受理回执": "Receipt",
     "已保存在本机，联网后自动提交，无需再次办理": (

@@ -13,12 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.devices.forms.content import FormContent, project_titles
 from kiosk.devices.forms.render import PrintedForm, render
-from kiosk.domain.businesses import BusinessCode, business
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.status import OrderStatus
+from kiosk.devices.forms.samples import sample_content
+from kiosk.domain.businesses import BusinessCode
 
 ORDER = "4f1c2a9e-7d3b-4c55-9a0e-2b8f6d1c3e77"
 PICTURES = (  # file name, form, business, language
@@ -32,20 +29,8 @@ PICTURES = (  # file name, form, business, language
 
 def main(out: Path = ROOT / "docs" / "forms", dpi: int = 80) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    catalog = load_catalog()
     for name, form, code, language in PICTURES:
-        content = FormContent(
-            order_id=ORDER,
-            business=business(code),
-            status=OrderStatus.AWAITING_REVIEW,
-            form=sample_form(code),
-            project=project_titles(catalog, catalog.default_selection(SAMPLE_PROJECT_PATH)),
-            fee_fen=58000 if code is BusinessCode.NEW else 0,
-            follow_url=f"https://www.exca.org/kiosk/order/{ORDER}",
-            day=date(2026, 11, 24),
-            queued_here=True,
-            redirect_of="0a1b2c3d-1111-2222-3333-444455556666" if code is BusinessCode.REDIRECT else None,
-        )
+        content = sample_content(ORDER, code=code, day=date(2026, 11, 24))
         with tempfile.TemporaryDirectory() as work:
             pdf = Path(work) / f"{name}.pdf"
             pdf.write_bytes(render(form, content, language))  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from backend_support import Hub, running_hub
+from cups_support import Cupsd
 from token_support import Slot, open_slot
 
 from kiosk.config import KioskSettings
@@ -79,3 +80,23 @@ def slot(tmp_path: Path) -> Iterator[Slot]:
     opened = open_slot(tmp_path)
     yield opened
     opened.module.flags_overlay = None
+
+
+@pytest.fixture(scope="session")
+def cupsd() -> Iterator[Cupsd]:
+    """A private real cupsd for the printing tests (tests/cups_support.py)."""
+    server = Cupsd()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def queues(cupsd: Cupsd) -> Iterator[Cupsd]:
+    """cupsd with both queues enabled, accepting and empty after the test, the test printer healthy."""
+    yield cupsd
+    cupsd.set_fault(None)
+    for queue in ("kiosk", "faulty"):
+        cupsd.admin("cancel", "-a", queue)
+        cupsd.admin("cupsenable", queue)
+        cupsd.admin("cupsaccept", queue)

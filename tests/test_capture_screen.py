@@ -6,16 +6,16 @@ clear messages in both languages, and nothing captured is lost on the way."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import cv2
 import numpy as np
+from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
-from textual.message import Message
 from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
@@ -31,35 +31,6 @@ from kiosk.screens.pixels import Picture
 from kiosk.store import Store
 
 DOCUMENTS = BUSINESSES[BusinessCode.NEW].documents
-MessageT = TypeVar("MessageT", bound=Message)
-
-
-class Messages:
-    """Every message the app handles, and a way to wait for one (the worker's report), not a time."""
-
-    def __init__(self) -> None:
-        self.seen: list[Message] = []
-        self._arrived = asyncio.Event()
-
-    def hook(self, message: Message) -> None:
-        self.seen.append(message)
-        self._arrived.set()
-
-    def of(self, kind: type[MessageT]) -> list[MessageT]:
-        return [message for message in self.seen if isinstance(message, kind)]
-
-    async def wait(
-        self, kind: type[MessageT], where: Callable[[MessageT], bool] = lambda _: True, timeout: float = 30
-    ) -> MessageT:
-        async def arrival() -> MessageT:
-            while True:
-                for message in self.of(kind):
-                    if where(message):
-                        return message
-                self._arrived.clear()
-                await self._arrived.wait()
-
-        return await asyncio.wait_for(arrival(), timeout)
 
 
 def _settings(camera_source: str, import_dir: Path) -> KioskSettings:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cups_support import Cupsd
 
 from kiosk.config import KioskSettings
 from kiosk.devices.forms.content import FormContent
@@ -29,28 +30,8 @@ from kiosk.domain.catalog import load_catalog
 from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.locations import Locations
 from kiosk.store import Store
-from tests.cups_support import Cupsd
 
 CATALOG = load_catalog()
-
-
-@pytest.fixture(scope="module")
-def cupsd() -> Iterator[Cupsd]:
-    server = Cupsd()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def queues(cupsd: Cupsd) -> Iterator[Cupsd]:
-    """Both queues enabled, accepting and empty, the test printer healthy."""
-    yield cupsd
-    cupsd.set_fault(None)
-    for queue in ("kiosk", "faulty"):
-        cupsd.admin("cancel", "-a", queue)
-        cupsd.admin("cupsenable", queue)
-        cupsd.admin("cupsaccept", queue)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from textual.strip import Strip
 
     from kiosk.config import KioskSettings
+    from kiosk.devices.printer.job import PrintProgress
     from kiosk.domain.documents import DocumentKind
     from kiosk.i18n import Text
     from kiosk.store import Store
@@ -74,3 +75,12 @@ class CameraFailed(Message):
 
     message: Text
     detail: str
+
+
+# --- the printer (kiosk/screens/printing.py) ------------------------------------------------------
+@dataclass
+class PrintProgressed(Message):
+    """A form's print job moved on (sent, printing, waiting for the printer, done, failed)."""
+
+    number: int  # which form of the screen's list
+    progress: PrintProgress

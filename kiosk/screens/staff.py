@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -11,6 +12,9 @@ from textual.widgets import Button, Input, Static
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from kiosk.devices.printer.job import PrintRequest
 
 
 class StaffPinScreen(KioskModal[bool]):
@@ -83,6 +87,18 @@ class StaffPinScreen(KioskModal[bool]):
 class StaffScreen(KioskScreen):
     """The staff panel. Issue 10 grows it into the full dashboard."""
 
+    def _test_page(self) -> PrintRequest:
+        """The application form of the invented sample order (no one's data), numbered for this
+        kiosk: it shows the font, the boxes, the table and the QR as a subscriber's will print."""
+        from kiosk.devices.forms.render import PrintedForm, render
+        from kiosk.devices.forms.samples import sample_content
+        from kiosk.devices.printer.job import PrintRequest
+
+        settings = self.kiosk.settings
+        kiosk_id = settings.kiosk_id if settings else "kiosk"
+        content = sample_content(f"TEST-{kiosk_id}", settings.order_follow_url if settings else "")
+        return PrintRequest(f"test page {kiosk_id}", render(PrintedForm.APPLICATION_FORM, content))
+
     def compose(self) -> ComposeResult:
         kiosk = self.kiosk
         with Horizontal(id="masthead"):
@@ -104,6 +120,7 @@ class StaffScreen(KioskScreen):
         with Horizontal(id="actions"):
             yield Button(self.t(Text("返回首页")), id="back", variant="primary")
             yield Button(self.t(Text("摄像头测试")), id="camera-test")
+            yield Button(self.t(Text("打印测试页")), id="print-test")
             yield Button(self.t(Text("退出程序")), id="exit-app", variant="error")
         yield StatusLine(id="status-line")
 
@@ -117,5 +134,10 @@ class StaffScreen(KioskScreen):
             # Every document the kiosk knows, nothing stored: the staff member sees the
             # preview, the outline and the checks, as a subscriber would.
             self.open_once(DocumentCaptureScreen(list(DOCUMENTS), order_id=None, title=Text("摄像头测试")))
+        elif event.button.id == "print-test":
+            from kiosk.screens.printing import FormToPrint, PrintFormsScreen
+
+            test_page = FormToPrint(Text("打印测试页"), self._test_page)
+            self.open_once(PrintFormsScreen([test_page], title=Text("打印测试页")))
         elif event.button.id == "exit-app":
             self.kiosk.exit_by_staff()
