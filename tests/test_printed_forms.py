@@ -171,11 +171,13 @@ def _ticks(pdf: Path, tmp_path: Path, words: tuple[str, ...]) -> dict[str, bool]
         if key is None or key in found:
             continue
         box = 3.6 * 72 / 25.4  # the checkbox's side, in points
-        left = int((x_min - 1 * 72 / 25.4 - box + 1.2) * scale)
-        right = int((x_min - 1 * 72 / 25.4 - 1.2) * scale)
-        middle = (y_min + y_max) / 2
+        left = int((x_min - 1 * 72 / 25.4 - box + 1.8) * scale)
+        right = int((x_min - 1 * 72 / 25.4 - 1.8) * scale)
+        middle = (y_min + y_max) / 2 - 1.0  # the box sits a point above the middle of the word
+        inset = 1.8  # points kept clear of the box's own rules
         inside = page[
-            int((middle - box / 2 + 1.2) * scale) : int((middle + box / 2 - 1.2) * scale), left:right
+            int((middle - box / 2 + inset) * scale) : int((middle + box / 2 - inset) * scale),
+            left:right,
         ]
         found[key] = bool(inside.size and np.count_nonzero(inside < 128) > inside.size * 0.06)
     return found

@@ -219,6 +219,7 @@ def test_the_pdf_spool_prints_at_once_keeps_the_last_jobs_and_only_for_the_kiosk
         assert [progress.stage for progress in seen] == [Stage.SENT, Stage.DONE]
     held = printer.printed()
     assert [path.name[:5] for path in held] == ["00003", "00004", "00005"]
+    assert seen[-1].detail == str(held[-1])  # the last job says where it is
     assert stat.S_IMODE(held[-1].stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "spool").stat().st_mode) == 0o700
     assert order_id in _pdf_text(held[-1])

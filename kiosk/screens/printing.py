@@ -65,6 +65,7 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
         self.failed: set[int] = set()
         self.message: Text = Text("正在准备打印…")
         self.message_kind = ""  # "", "waiting" or "failed"
+        self.where_printed = ""  # the PDF spool's file, shown on the demo's printer
         self._stop = threading.Event()
         # Clear while the worker talks to the printer; set once it let go (after cancelling a
         # held job when the subscriber chose 稍后打印), for whoever must know nothing is left.
@@ -80,6 +81,7 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
             for number in range(len(self.forms)):
                 yield Static("", id=f"form-{number}", classes="form")
             yield Static("", id="print-message")
+            yield Static("", id="print-detail", classes="technical")
         with Horizontal(id="actions"):
             yield Button(t(Text("完成打印")), id="done", variant="success")
             yield Button(t(Text("重新打印")), id="reprint", variant="primary")
@@ -105,7 +107,9 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
         message.update(self.t(self.message))
         message.set_classes(self.message_kind)
         everything = len(self.printed) == len(self.forms)
+        self.query_one("#print-detail", Static).update(self.where_printed)
         self.query_one("#done", Button).disabled = not everything
+        self.query_one("#later", Button).disabled = everything
         self.query_one("#reprint", Button).disabled = not (everything or self.failed)
 
     # --- the printer worker ---------------------------------------------------------------------
@@ -148,6 +152,8 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
         number = message.number
         stage = progress.stage
         if stage is Stage.DONE:
+            if progress.detail.endswith(".pdf"):
+                self.where_printed = progress.detail
             self.printed.add(number)
             self.failed.discard(number)
             self.states[number] = PRINTED

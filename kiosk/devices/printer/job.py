@@ -94,7 +94,7 @@ def _look(printer: Printer, job_id: str) -> PrintProgress:
     except PrinterFault as fault:  # cupsd restarting: the job is safe in its spool
         return PrintProgress(Stage.WAITING, Text(HELD, problem=fault.message), job_id, fault.condition)
     if job.state is JobState.COMPLETED:
-        return PrintProgress(Stage.DONE, DONE, job_id)
+        return PrintProgress(Stage.DONE, DONE, job_id, detail=job.detail)
     if job.state.finished:
         return PrintProgress(Stage.FAILED, LOST, job_id, detail=f"{job.state.name} {' '.join(job.reasons)}")
     status = printer.status()
