@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kiosk.i18n import Language, say
+from kiosk.i18n import Language, Text, say
 from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
 from kiosk.screens.home import HomeScreen
@@ -23,6 +23,7 @@ from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
 from kiosk.session import Session
 
 if TYPE_CHECKING:
+    from kiosk.backend_client.client import BackendClient
     from kiosk.backend_client.sync import SyncEngine
     from kiosk.config import KioskSettings
     from kiosk.demo import DemoBackend
@@ -71,6 +72,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.demo = demo
         self.demo_backend: DemoBackend | None = None
         self._sync_refresh_queued = threading.Event()
+        self._backend_client: BackendClient | None = None
+        self._backend_client_made = threading.Lock()
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -225,8 +228,38 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self.stop_sync()
+        if self._backend_client is not None:
+            self._backend_client.close()
         if self.demo_backend is not None:
             self.demo_backend.stop()
+
+    # --- the backend, for the subscriber's own calls ---------------------------------------------
+    def backend_client(self) -> BackendClient:
+        """The client for calls a subscriber waits on (sign-in, orders, payment), made on first
+        use; call it from a worker. Raises Refused when the kiosk is not enrolled."""
+        from kiosk.backend_client.client import BackendClient
+        from kiosk.backend_client.errors import Refused
+        from kiosk.backend_client.signing import CredentialsError, DeviceCredentials
+
+        with self._backend_client_made:
+            if self._backend_client is None:
+                if self.settings is None:
+                    raise Refused(Text("终端尚未就绪，请稍候"))
+                try:
+                    credentials = DeviceCredentials.load(self.where.device_credentials)
+                except CredentialsError as error:
+                    raise Refused(
+                        Text("本终端尚未在服务器注册，请联系大厅工作人员"), code=str(error)
+                    ) from None
+                self._backend_client = BackendClient(self.settings.backend_url, credentials)
+            return self._backend_client
+
+    def demo_sms(self, phone: str) -> str:
+        """In the demo only: the last SMS the reference backend 'sent' to `phone`, shown on
+        screen because the demo has no phone. Empty outside the demo."""
+        if self.demo_backend is None:
+            return ""
+        return self.demo_backend.last_sms(phone)
 
     def stop_sync(self) -> None:
         """The sync finishes the request in hand and stops; what it had not confirmed stays

@@ -28,6 +28,15 @@ class DemoBackend:
     def stop(self) -> None:
         self.server.stop()
 
+    def last_sms(self, phone: str) -> str:
+        """The newest text message the reference backend 'sent' to `phone` (empty if none)."""
+        sent = [
+            message
+            for message in self.server.backend.subscribers.sent_messages(50)
+            if message["phone"] == phone
+        ]
+        return f"演示短信 Demo SMS → {sent[-1]['text']}" if sent else ""
+
 
 def start_demo_backend(where: Locations, kiosk_id: str) -> DemoBackend:
     """Start the reference backend beside the kiosk's files and enrol the kiosk if it is not."""

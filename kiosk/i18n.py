@@ -44,6 +44,25 @@ class Text(str):
         return template.format(**params)
 
 
+class Bilingual(Text):
+    """A sentence someone else wrote in both languages (the backend's refusals), shown as given."""
+
+    english: str
+
+    def __new__(cls, chinese: str, english: str) -> Bilingual:
+        self = str.__new__(cls, chinese)
+        self.template = chinese
+        self.params = {}
+        self.english = english
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Bilingual, (str(self), self.english))
+
+    def say(self, language: Language) -> str:
+        return self.english if language == "en" else str(self)
+
+
 def _rebuild_text(template: str, params: dict[str, object]) -> Text:
     return Text(template, **params)
 

@@ -36,6 +36,24 @@ ENGLISH: dict[str, str] = {
         "Once approved, the certificate is sent again or kept at the hall as newly chosen; the "
         "handler is told by SMS"
     ),
+    # --- sign-in --------------------------------------------------------------------------------
+    "本终端尚未在服务器注册，请联系大厅工作人员": "This kiosk is not registered with the server; please ask the hall staff",
+    "网络不通，无法发送短信验证码：请大厅工作人员当面核验身份证件，点击“工作人员核验”并输入工作人员PIN": (
+        "No network, so no SMS code can be sent: the hall staff check your ID card in person, "
+        "press “Staff check” and enter their staff PIN"
+    ),
+    "验证码已发送至{phone}，{minutes}分钟内有效": "A code was sent to {phone}; it is valid for {minutes} minutes",
+    "请输入6位短信验证码": "Please enter the 6-digit SMS code",
+    "首次登录即自动注册。验证码将发送到您的手机": (
+        "Signing in the first time registers you. The code is sent to your phone"
+    ),
+    "正在发送验证码…": "Sending the code…",
+    "重新获取（{seconds}秒）": "Send again ({seconds} s)",
+    "获取验证码": "Send code",
+    "请先获取验证码": "Please get a code first",
+    "登录 · {business}": "Sign in · {business}",
+    "短信验证码": "SMS code",
+    "工作人员核验": "Staff check",
     # --- the printer --------------------------------------------------------------------------
     "打印机就绪": "The printer is ready",
     "正在打印": "Printing",

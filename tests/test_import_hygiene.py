@@ -24,6 +24,7 @@ CORE_MODULES = [
     "kiosk.contract",
     "kiosk.demo",
     "kiosk.token_cli",
+    "kiosk.journey",
 ]
 
 

@@ -10,7 +10,9 @@ from textual.message import Message
 if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from textual.strip import Strip
 
+    from kiosk.backend_client.errors import BackendError
     from kiosk.config import KioskSettings
+    from kiosk.contract import SmsCodeSent, SubscriberSession
     from kiosk.devices.printer.job import PrintProgress
     from kiosk.domain.documents import DocumentKind
     from kiosk.i18n import Text
@@ -84,3 +86,22 @@ class PrintProgressed(Message):
 
     number: int  # which form of the screen's list
     progress: PrintProgress
+
+
+# --- sign-in (kiosk/screens/sign_in.py) -----------------------------------------------------------
+@dataclass
+class SmsCodeAnswered(Message):
+    """The backend sent the SMS code, or could not (error)."""
+
+    phone: str
+    sent: SmsCodeSent | None
+    error: BackendError | None
+
+
+@dataclass
+class SignInAnswered(Message):
+    """The backend accepted the code (session), or did not (error)."""
+
+    phone: str
+    session: SubscriberSession | None
+    error: BackendError | None
