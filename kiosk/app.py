@@ -237,21 +237,20 @@ class KioskApp(App[None], inherit_bindings=False):
     def backend_client(self) -> BackendClient:
         """The client for calls a subscriber waits on (sign-in, orders, payment), made on first
         use; call it from a worker. Raises Refused when the kiosk is not enrolled."""
-        from kiosk.backend_client.client import BackendClient
         from kiosk.backend_client.errors import Refused
-        from kiosk.backend_client.signing import CredentialsError, DeviceCredentials
+        from kiosk.backend_client.runtime import open_backend_client
+        from kiosk.backend_client.signing import CredentialsError
 
         with self._backend_client_made:
             if self._backend_client is None:
                 if self.settings is None:
                     raise Refused(Text("终端尚未就绪，请稍候"))
                 try:
-                    credentials = DeviceCredentials.load(self.where.device_credentials)
+                    self._backend_client = open_backend_client(self.settings, self.where)
                 except CredentialsError as error:
                     raise Refused(
                         Text("本终端尚未在服务器注册，请联系大厅工作人员"), code=str(error)
                     ) from None
-                self._backend_client = BackendClient(self.settings.backend_url, credentials)
             return self._backend_client
 
     def demo_sms(self, phone: str) -> str:

@@ -72,6 +72,11 @@ async def printing(
         yield Printing(app, pilot, screen, order.id, messages, results)
 
 
+def _on_queue(settings: KioskSettings, cupsd: Cupsd) -> KioskSettings:
+    """The settings with the test cupsd's `kiosk` queue as the printer."""
+    return settings.model_copy(update={"printer_queue": "kiosk", "printer_cups_server": str(cupsd.socket)})
+
+
 def _done(number: int) -> Any:
     return lambda message: message.number == number and message.progress.stage is Stage.DONE
 
@@ -107,8 +112,7 @@ async def test_a_paused_printer_is_explained_and_the_form_prints_when_staff_star
     where, store: Store, clock, settings, queues: Cupsd
 ) -> None:  # type: ignore[no-untyped-def]
     queues.admin("cupsdisable", "kiosk")
-    cups = settings.model_copy(update={"printer_queue": "kiosk", "printer_cups_server": str(queues.socket)})
-    async with printing(where, store, clock, cups) as at:
+    async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         await at.messages.wait(PrintProgressed, _stage(Stage.WAITING))
         await at.pilot.pause()
         text = screen_text(at.app)
@@ -131,8 +135,7 @@ async def test_a_refusing_printer_fails_and_reprint_prints_once_fixed(
     where, store: Store, clock, settings, queues: Cupsd
 ) -> None:  # type: ignore[no-untyped-def]
     queues.admin("cupsreject", "kiosk")
-    cups = settings.model_copy(update={"printer_queue": "kiosk", "printer_cups_server": str(queues.socket)})
-    async with printing(where, store, clock, cups) as at:
+    async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         await at.messages.wait(PrintProgressed, _stage(Stage.FAILED))
         await at.pilot.pause()
         text = screen_text(at.app)
@@ -152,8 +155,7 @@ async def test_print_later_cancels_the_held_form_and_leaves(
     where, store: Store, clock, settings, queues: Cupsd
 ) -> None:  # type: ignore[no-untyped-def]
     queues.admin("cupsdisable", "kiosk")
-    cups = settings.model_copy(update={"printer_queue": "kiosk", "printer_cups_server": str(queues.socket)})
-    async with printing(where, store, clock, cups) as at:
+    async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         waiting = await at.messages.wait(PrintProgressed, _stage(Stage.WAITING))
         await at.pilot.click("#later")
         assert await asyncio.to_thread(at.screen.printer_idle.wait, 30)  # it cancelled the job and let go

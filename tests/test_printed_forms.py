@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
@@ -59,6 +60,11 @@ def _text(pdf: Path) -> str:
 
 def _squash(value: str) -> str:
     return re.sub(r"\s+", "", value)
+
+
+def _missing(text: str, expected: Sequence[str]) -> list[str]:
+    """What of `expected` the page's text lacks (line breaks and spaces do not count)."""
+    return [value for value in expected if _squash(value) not in text]
 
 
 @pytest.mark.parametrize("code", list(BusinessCode))
@@ -120,8 +126,7 @@ def test_the_application_form_carries_every_field_of_the_order(store: Store, tmp
         "*单位公章",
         "年月日",
     ]
-    missing = [value for value in expected if _squash(value) not in text]
-    assert not missing, missing
+    assert not _missing(text, expected)
     titles = content.project
     assert titles is not None
     for title in (titles.region, titles.platform, titles.category, titles.project, titles.role):
@@ -231,17 +236,19 @@ def test_the_seal_sample_form_has_boxes_for_the_seal_and_both_signatures(
 ) -> None:
     content = _order(store, BusinessCode.NEW)
     text = _text(_pdf(tmp_path, PrintedForm.SEAL_SAMPLE_FORM, content))
-    for expected in (
-        "公章印样表（签章取样表）",
-        content.unit_name,
-        content.uscc,
-        "印样一",
-        "印样二",
-        "法定代表人签字（张三）",
-        "经办人签字（李四）",
-        "*单位公章",
-    ):
-        assert _squash(expected) in text, expected
+    assert not _missing(
+        text,
+        (
+            "公章印样表（签章取样表）",
+            content.unit_name,
+            content.uscc,
+            "印样一",
+            "印样二",
+            "法定代表人签字（张三）",
+            "经办人签字（李四）",
+            "*单位公章",
+        ),
+    )
 
 
 def test_the_situation_statement_is_prefilled_with_the_redirect(store: Store, tmp_path: Path) -> None:
@@ -252,37 +259,41 @@ def test_the_situation_statement_is_prefilled_with_the_redirect(store: Store, tm
     )
     text = _text(_pdf(tmp_path, PrintedForm.SITUATION_STATEMENT, content))
     assert content.redirect_of is not None
-    for expected in (
-        content.unit_name,
-        content.uscc,
-        content.redirect_of,
-        "因退回件重新邮寄",
-        "重庆市渝北区金开大道1号",
-        "快递退回，原地址无人签收",
-        "补充说明（可手写）",
-        "单位（公章）",
-    ):
-        assert _squash(expected) in text, expected
+    assert not _missing(
+        text,
+        (
+            content.unit_name,
+            content.uscc,
+            content.redirect_of,
+            "因退回件重新邮寄",
+            "重庆市渝北区金开大道1号",
+            "快递退回，原地址无人签收",
+            "补充说明（可手写）",
+            "单位（公章）",
+        ),
+    )
 
 
 def test_the_receipt_says_what_happens_next_with_personal_data_masked(store: Store, tmp_path: Path) -> None:
     content = _order(store, BusinessCode.NEW)
     assert content.queued_here  # submitted, the backend has not acknowledged it
     text = _text(_pdf(tmp_path, PrintedForm.RECEIPT, content))
-    for expected in (
-        "业务受理回执",
-        content.order_id,
-        "证书新办",
-        "已保存在本机，联网后自动提交",
-        "¥580",
-        "李*",
-        "136****0000",
-        "1个工作日内",
-        "3个工作日内制作证书",
-        "扫码查看订单进度",
-        content.follow_url,
-    ):
-        assert _squash(expected) in text, expected
+    assert not _missing(
+        text,
+        (
+            "业务受理回执",
+            content.order_id,
+            "证书新办",
+            "已保存在本机，联网后自动提交",
+            "¥580",
+            "李*",
+            "136****0000",
+            "1个工作日内",
+            "3个工作日内制作证书",
+            "扫码查看订单进度",
+            content.follow_url,
+        ),
+    )
     assert "13600000000" not in text and "李四" not in text  # the receipt leaves the hall
 
 

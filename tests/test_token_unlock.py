@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pkcs11
 import pytest
@@ -42,7 +43,7 @@ from kiosk.devices.token import (
     unlock_token,
 )
 from kiosk.devices.token.issuance import NotBlank, issue_on_blank
-from kiosk.devices.token.unlock import UnlockStep
+from kiosk.devices.token.unlock import UnlockOutcome, UnlockStep
 from kiosk.domain.token_policy import (
     TokenPolicyError,
     UnlockRoute,
@@ -136,19 +137,22 @@ def test_new_pin_rules(pin: str, confirmation: str | None, message: str | None) 
 
 
 # --- unlock ---------------------------------------------------------------------------------------
+def _unlock(slot: Slot, slot_id: int, **changes: Any) -> UnlockOutcome:
+    """unlock_token with the usual SO PIN, next SO PIN and new user PIN, but for `changes`."""
+    arguments: dict[str, Any] = {
+        "so_pin_candidates": [SO_PIN],
+        "next_so_pin": NEXT_SO_PIN,
+        "new_user_pin": NEW_USER_PIN,
+        **changes,
+    }
+    return unlock_token(slot.module, slot_id, **arguments)
+
+
 @needs_softhsm
 def test_unlock_sets_the_new_pin_and_moves_the_so_pin_on(slot: Slot) -> None:
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
 
-    outcome = unlock_token(
-        slot.module,
-        slot_id,
-        so_pin_candidates=[SO_PIN],
-        next_so_pin=NEXT_SO_PIN,
-        new_user_pin=NEW_USER_PIN,
-        confirmation=NEW_USER_PIN,
-        rules=POLICY.user_pin,
-    )
+    outcome = _unlock(slot, slot_id, confirmation=NEW_USER_PIN, rules=POLICY.user_pin)
 
     assert outcome.succeeded and outcome.so_pin_changed is True
     check_user_pin(slot.module, slot_id, NEW_USER_PIN)
@@ -166,13 +170,7 @@ def test_unlock_tries_the_newer_so_pin_first_then_the_older(slot: Slot) -> None:
     """A change whose report was lost: the grant offers the newer PIN first; the key holds the
     older one. The refused candidate leaves no session that would block the next."""
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
-    outcome = unlock_token(
-        slot.module,
-        slot_id,
-        so_pin_candidates=["Nv00000000", SO_PIN],
-        next_so_pin=NEXT_SO_PIN,
-        new_user_pin=NEW_USER_PIN,
-    )
+    outcome = _unlock(slot, slot_id, so_pin_candidates=["Nv00000000", SO_PIN])
     assert outcome.succeeded and outcome.so_pin_changed is True
     check_user_pin(slot.module, slot_id, NEW_USER_PIN)
 
@@ -182,11 +180,9 @@ def test_second_unlock_after_a_lost_report_still_works(slot: Slot) -> None:
     """The first unlock changed the SO PIN but its report never arrived: the backend's next
     grant offers [that next PIN, the old one], and the key opens with the first."""
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
-    unlock_token(
-        slot.module, slot_id, so_pin_candidates=[SO_PIN], next_so_pin=NEXT_SO_PIN, new_user_pin=NEW_USER_PIN
-    )
-    outcome = unlock_token(
-        slot.module,
+    _unlock(slot, slot_id)
+    outcome = _unlock(
+        slot,
         slot_id,
         so_pin_candidates=[NEXT_SO_PIN, SO_PIN],
         next_so_pin="Nz11223344",
@@ -200,13 +196,7 @@ def test_second_unlock_after_a_lost_report_still_works(slot: Slot) -> None:
 def test_unlock_with_a_wrong_so_pin_changes_nothing(slot: Slot) -> None:
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
     with pytest.raises(SoPinRefused) as refused:
-        unlock_token(
-            slot.module,
-            slot_id,
-            so_pin_candidates=["Wr00000001", "Wr00000002"],
-            next_so_pin=NEXT_SO_PIN,
-            new_user_pin=NEW_USER_PIN,
-        )
+        _unlock(slot, slot_id, so_pin_candidates=["Wr00000001", "Wr00000002"])
     assert "联系大厅工作人员" in refused.value.say("zh")
     assert "hall staff" in refused.value.say("en")
     check_user_pin(slot.module, slot_id, USER_PIN)
@@ -219,15 +209,7 @@ def test_unlock_refuses_a_bad_new_pin_before_touching_the_key(
 ) -> None:
     slot_id = slot.make_key(SELF_SERVICE_SERIAL)
     with pytest.raises(PinRejected) as rejected:
-        unlock_token(
-            slot.module,
-            slot_id,
-            so_pin_candidates=[SO_PIN],
-            next_so_pin=NEXT_SO_PIN,
-            new_user_pin=pin,
-            confirmation=confirmation,
-            rules=POLICY.user_pin,
-        )
+        _unlock(slot, slot_id, new_user_pin=pin, confirmation=confirmation, rules=POLICY.user_pin)
     assert rejected.value.message.startswith(("PIN码不能", "两次输入"))
     check_user_pin(slot.module, slot_id, USER_PIN)
     with slot.module.session(slot_id, rw=True, so_pin=SO_PIN):
@@ -243,14 +225,7 @@ def test_key_pulled_while_setting_the_user_pin_reports_nothing_changed(slot: Slo
             raise pkcs11.exceptions.DeviceRemoved()
 
     with pytest.raises(TokenRemoved):
-        unlock_token(
-            slot.module,
-            slot_id,
-            so_pin_candidates=[SO_PIN],
-            next_so_pin=NEXT_SO_PIN,
-            new_user_pin=NEW_USER_PIN,
-            on_step=pull,
-        )
+        _unlock(slot, slot_id, on_step=pull)
     slot_id = slot.reinsert(SELF_SERVICE_SERIAL)
     check_user_pin(slot.module, slot_id, USER_PIN)
 
@@ -265,19 +240,12 @@ def test_key_pulled_while_changing_the_so_pin_says_nobody_knows(slot: Slot) -> N
         if step is UnlockStep.CHANGE_SO_PIN:
             session.close()
 
-    outcome = unlock_token(
-        slot.module,
-        slot_id,
-        so_pin_candidates=[SO_PIN],
-        next_so_pin=NEXT_SO_PIN,
-        new_user_pin=NEW_USER_PIN,
-        on_step=pull,
-    )
+    outcome = _unlock(slot, slot_id, on_step=pull)
     assert outcome.succeeded and outcome.so_pin_changed is None
     slot_id = slot.reinsert(SELF_SERVICE_SERIAL)
     check_user_pin(slot.module, slot_id, NEW_USER_PIN)
-    again = unlock_token(
-        slot.module,
+    again = _unlock(
+        slot,
         slot_id,
         so_pin_candidates=[NEXT_SO_PIN, SO_PIN],
         next_so_pin="Nz11223344",
@@ -412,22 +380,10 @@ def test_no_pin_appears_in_the_logs_or_messages_of_a_full_run(
     slot_id = slot.reinsert(SELF_SERVICE_SERIAL)
     renew_certificate(slot.module, slot_id, USER_PIN, issuer(hub.backend.ca))
     try:
-        unlock_token(
-            slot.module,
-            slot_id,
-            so_pin_candidates=["Wr0ngSo99"],
-            next_so_pin=NEXT_SO_PIN,
-            new_user_pin="Ab3947xyQ",
-        )
+        _unlock(slot, slot_id, so_pin_candidates=["Wr0ngSo99"], new_user_pin="Ab3947xyQ")
     except SoPinRefused as error:
         messages += [str(error), repr(error)]
-    unlock_token(
-        slot.module,
-        slot_id,
-        so_pin_candidates=["Wr0ngSo99", SO_PIN],
-        next_so_pin=NEXT_SO_PIN,
-        new_user_pin=NEW_USER_PIN,
-    )
+    _unlock(slot, slot_id, so_pin_candidates=["Wr0ngSo99", SO_PIN])
     blank = _blank(slot, SELF_SERVICE_SERIAL_56)
     _issue_on_blank(blank, slot, client.register_token, issuer(hub.backend.ca))
     client.close()

@@ -21,12 +21,23 @@ def build_sync_engine(
     on_progress: Callable[[], None] | None = None,
 ) -> SyncEngine:
     """The engine for this kiosk; raises CredentialsError when the kiosk is not enrolled."""
-    credentials = DeviceCredentials.load(where.device_credentials)
-    client = BackendClient(settings.backend_url, credentials, max_connections=settings.sync_concurrency + 2)
+    client = open_backend_client(settings, where, max_connections=settings.sync_concurrency + 2)
     return SyncEngine(
         store,
         client,
         SyncSettings(concurrency=settings.sync_concurrency, retention_s=settings.personal_data_retention_s),
         on_progress=on_progress,
         app_version=__version__,
+    )
+
+
+def open_backend_client(
+    settings: KioskSettings, where: Locations, *, max_connections: int = 8
+) -> BackendClient:
+    """A client signed with this kiosk's device credentials; raises CredentialsError when the
+    kiosk is not enrolled."""
+    return BackendClient(
+        settings.backend_url,
+        DeviceCredentials.load(where.device_credentials),
+        max_connections=max_connections,
     )

@@ -4,7 +4,6 @@ business does not ask for shows "/" as the manual's own sample does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
@@ -15,9 +14,11 @@ from kiosk.devices.forms.content import NOT_APPLICABLE, FormContent
 from kiosk.devices.forms.drawing import (
     MARGIN,
     PAGE_WIDTH,
+    CellDrawing,
     checkbox,
     new_canvas,
     order_header,
+    signing_row,
     wrap,
     write,
     write_centred,
@@ -55,7 +56,7 @@ def render_application_form(content: FormContent, target: str | BinaryIO) -> Non
     _project(table, content)
     table.section("操作类型", [Row(11 * mm, [Cell(0, draw=_operation_types(content))])])
     table.section("申请单位授权及声明", [Row(27 * mm, [Cell(0, draw=_declarations)])])
-    table.section("*签  署", [Row(32 * mm, [Cell(0, draw=_signature_block)])])
+    table.section("*签  署", [Row(32 * mm, [Cell(0, draw=signing_row("经办人"))])])
     canvas.showPage()
     canvas.save()
 
@@ -177,7 +178,7 @@ def _project(table: Table, content: FormContent) -> None:
     )
 
 
-def _operation_types(content: FormContent) -> Callable[[Canvas, float, float, float, float], None]:
+def _operation_types(content: FormContent) -> CellDrawing:
     """The six boxes, this business's ticked; they flow onto a second line when the texts run long."""
     chosen = content.business.operation_type
     size = 9.5
@@ -220,15 +221,3 @@ def _declarations(canvas: Canvas, x: float, top: float, width: float, height: fl
         for line in wrap(declaration, width - BOX - 2 * mm, 9.5):
             write(canvas, x + BOX + 1.5 * mm, y, line, 9.5)
             y -= 4.6 * mm
-
-
-def _signature_block(canvas: Canvas, x: float, top: float, width: float, height: float) -> None:
-    write(canvas, x, top - 8 * mm, "经办人（签名）：", 10.5)
-    canvas.setLineWidth(0.6)
-    canvas.line(x + 28 * mm, top - 9 * mm, x + 70 * mm, top - 9 * mm)
-    write(canvas, x + 22 * mm, top - height + 6 * mm, "年        月        日", 10.5)
-    seal_x = x + width - 52 * mm
-    write(canvas, seal_x - 22 * mm, top - 8 * mm, "*单位公章：", 10.5)
-    canvas.setDash(2, 2)
-    canvas.rect(seal_x, top - height + 2 * mm, 50 * mm, height - 4 * mm, stroke=1, fill=0)
-    canvas.setDash()

@@ -5,6 +5,7 @@ number and its QR on every page, so that paper and uploads can be matched."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import BinaryIO
 
 import segno
@@ -16,6 +17,8 @@ from reportlab.pdfgen.canvas import Canvas
 from kiosk.devices.forms.fonts import cjk_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
+# Draws a table cell's content: canvas, the inner box's left x, its top, width and height.
+CellDrawing = Callable[[Canvas, float, float, float, float], None]
 MARGIN = 15 * mm
 QR_SIZE = 22 * mm
 
@@ -168,3 +171,26 @@ def fit_text(
     for line in lines:
         write(canvas, x, baseline, line, size)
         baseline -= leading
+
+
+def signing_row(signer: str) -> CellDrawing:
+    """The row a signed form ends with, as a table cell's drawing: "<signer>（签名）：" on a line,
+    the date, and a dashed box at the right for the unit seal. The line stops short of the seal's
+    label however long the signer's title is."""
+    size = 10.5
+
+    def draw(canvas: Canvas, x: float, top: float, width: float, height: float) -> None:
+        label = f"{signer}（签名）："
+        seal_x = x + width - 52 * mm
+        seal_label_x = seal_x - 22 * mm
+        write(canvas, x, top - 8 * mm, label, size)
+        start = x + stringWidth(label, cjk_font(), size) + 1 * mm
+        canvas.setLineWidth(0.6)
+        canvas.line(start, top - 9 * mm, min(start + 42 * mm, seal_label_x - 4 * mm), top - 9 * mm)
+        write(canvas, x + 22 * mm, top - height + 6 * mm, "年        月        日", size)
+        write(canvas, seal_label_x, top - 8 * mm, "*单位公章：", size)
+        canvas.setDash(2, 2)
+        canvas.rect(seal_x, top - height + 2 * mm, 50 * mm, height - 4 * mm, stroke=1, fill=0)
+        canvas.setDash()
+
+    return draw

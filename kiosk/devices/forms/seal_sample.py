@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.devices.forms.content import FormContent
-from kiosk.devices.forms.drawing import MARGIN, PAGE_WIDTH, new_canvas, order_header, wrap, write
+from kiosk.devices.forms.drawing import MARGIN, PAGE_WIDTH, new_canvas, order_header, signing_row, wrap, write
 from kiosk.devices.forms.table import Cell, Row, Table, pair
 from kiosk.domain.businesses import Section
 
@@ -44,7 +44,7 @@ def render_seal_sample_form(content: FormContent, target: str | BinaryIO) -> Non
         ],
     )
     table.section("声  明", [Row(16 * mm, [Cell(0, draw=_declaration)])])
-    table.section("*签  署", [Row(40 * mm, [Cell(0, draw=_signature_block)])])
+    table.section("*签  署", [Row(40 * mm, [Cell(0, draw=signing_row("法定代表人或经办人"))])])
     canvas.showPage()
     canvas.save()
 
@@ -75,15 +75,3 @@ def _declaration(canvas: Canvas, x: float, top: float, width: float, height: flo
     for line in wrap(DECLARATION, width, 9.5):
         write(canvas, x, y, line, 9.5)
         y -= 4.6 * mm
-
-
-def _signature_block(canvas: Canvas, x: float, top: float, width: float, height: float) -> None:
-    write(canvas, x, top - 8 * mm, "法定代表人或经办人（签名）：", 10.5)
-    canvas.setLineWidth(0.6)
-    canvas.line(x + 50 * mm, top - 9 * mm, x + 85 * mm, top - 9 * mm)
-    write(canvas, x + 30 * mm, top - height + 6 * mm, "年        月        日", 10.5)
-    seal_x = x + width - 50 * mm
-    write(canvas, seal_x - 22 * mm, top - 8 * mm, "*单位公章：", 10.5)
-    canvas.setDash(2, 2)
-    canvas.rect(seal_x, top - height + 2 * mm, 48 * mm, height - 4 * mm, stroke=1, fill=0)
-    canvas.setDash()

@@ -4,13 +4,13 @@ inside it (smaller, then wrapped), so a long address or unit name never runs ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.devices.forms.drawing import fit_text
+from kiosk.devices.forms.drawing import CellDrawing, fit_text
 
 PADDING = 1.6 * mm
 LABEL_SHADE = 0.93  # grey of label cells: readable after a cheap photocopy
@@ -22,7 +22,7 @@ class Cell:
     text: str = ""
     label: bool = False
     size: float = 10
-    draw: Callable[[Canvas, float, float, float, float], None] | None = None  # x, top, width, height
+    draw: CellDrawing | None = None
 
 
 @dataclass(frozen=True)
