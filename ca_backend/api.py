@@ -70,11 +70,9 @@ def problem_response(error: ApiError) -> JSONResponse:
 def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, closed over one backend)
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = (
-            asyncio.create_task(_auto_approve(backend))
-            if backend.settings.auto_approve_after_s is not None
-            else None
-        )
+        settings = backend.settings
+        demo_policy = settings.auto_approve_after_s is not None or settings.auto_ship_after_s is not None
+        task = asyncio.create_task(_demo_hall(backend)) if demo_policy else None
         yield
         if task is not None:
             task.cancel()
@@ -373,11 +371,20 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     return app
 
 
-async def _auto_approve(backend: Backend) -> None:
-    """The demo policy: approve whatever has waited for review longer than the setting."""
-    after = timedelta(seconds=backend.settings.auto_approve_after_s or 0)
+async def _demo_hall(backend: Backend) -> None:
+    """The demo's stand-in for the CA's working day: approve what has waited for review longer
+    than auto_approve_after_s, and send out (or hand over at the hall) what has been paid for
+    longer than auto_ship_after_s. Each is off while its setting is None."""
+    settings = backend.settings
     while True:
-        for row in await run_in_threadpool(backend.orders.awaiting_review, after):
-            with contextlib.suppress(ApiError):
-                await run_in_threadpool(backend.orders.approve, row["order_id"], "auto")
+        if settings.auto_approve_after_s is not None:
+            after = timedelta(seconds=settings.auto_approve_after_s)
+            for row in await run_in_threadpool(backend.orders.awaiting_review, after):
+                with contextlib.suppress(ApiError):
+                    await run_in_threadpool(backend.orders.approve, row["order_id"], "auto")
+        if settings.auto_ship_after_s is not None:
+            after = timedelta(seconds=settings.auto_ship_after_s)
+            for row in await run_in_threadpool(backend.orders.awaiting_shipment, after):
+                with contextlib.suppress(ApiError):
+                    await run_in_threadpool(backend.orders.deliver_for_demo, row["order_id"])
         await asyncio.sleep(AUTO_APPROVE_POLL_S)

@@ -25,6 +25,7 @@ class BackendSettings:
     payment_ttl_s: int = 900
     grant_ttl_s: int = 300  # the ceiling: at most 5 minutes
     auto_approve_after_s: float | None = None  # demo policy; None: a reviewer decides
+    auto_ship_after_s: float | None = None  # demo policy: paid orders go out (or are collected)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -54,7 +55,7 @@ def load_backend_settings(home: Path | None = None, **overrides: object) -> Back
             continue
         if spec.name == "host":
             values[spec.name] = raw
-        elif spec.name == "auto_approve_after_s":
+        elif spec.name in {"auto_approve_after_s", "auto_ship_after_s"}:
             values[spec.name] = float(raw) if raw else None
         else:
             values[spec.name] = int(raw)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from kiosk.backend_client.sync import SyncEngine
     from kiosk.config import KioskSettings
     from kiosk.demo import DemoBackend
+    from kiosk.domain.businesses import Business
+    from kiosk.domain.catalog import Catalog
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffGate
     from kiosk.store import Store
@@ -47,6 +49,9 @@ class KioskApp(App[None], inherit_bindings=False):
     queue_depth: reactive[int | None] = reactive(None)  # orders still to send
     blocked_orders: reactive[int] = reactive(0)  # orders the backend refused: for staff
     settings_version: reactive[int] = reactive(0)  # bumped when settings (re)load
+    # Bumped each time the store's queue was read again, changed or not: a screen following
+    # one order (sent yet?) watches this, as the counts above may not change.
+    queue_read: reactive[int] = reactive(0)
 
     def __init__(
         self,
@@ -74,6 +79,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._sync_refresh_queued = threading.Event()
         self._backend_client: BackendClient | None = None
         self._backend_client_made = threading.Lock()
+        self._catalog: Catalog | None = None
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -187,6 +193,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.queue_depth = summary.pending_orders
             self.blocked_orders = summary.blocked_orders
             self.backend_online = summary.online
+            self.queue_read += 1
 
     # --- text -------------------------------------------------------------------------------
     def t(self, text: str) -> str:
@@ -232,6 +239,45 @@ class KioskApp(App[None], inherit_bindings=False):
             self._backend_client.close()
         if self.demo_backend is not None:
             self.demo_backend.stop()
+
+    # --- the subscriber's journeys ---------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        """The project catalog, read on first need (the settings name the file)."""
+        if self._catalog is None:
+            from kiosk.domain.catalog import load_catalog
+
+            assert self.settings is not None
+            self._catalog = load_catalog(self.settings.catalog_path)
+        return self._catalog
+
+    def start_business(self, business: Business) -> None:
+        """Walk a business from sign-in to receipt, then forget the subscriber. A second tap
+        while one runs does nothing (exclusive would cancel the first, mid-step)."""
+        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
+            self._walk_business(business)
+
+    @work(group="journey", exit_on_error=False, description="business journey")
+    async def _walk_business(self, business: Business) -> None:
+        from kiosk.journey import Journey
+        from kiosk.screens.journey_steps import walk
+
+        while len(self.screen_stack) > 1:  # the journey starts from home: no guide left below it
+            await self.pop_screen()
+        await walk(self, Journey.begin(business))
+        self.wipe_session(quietly=True)
+
+    def start_order_query(self) -> None:
+        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
+            self._query_orders()
+
+    @work(group="journey", exit_on_error=False, description="order query")
+    async def _query_orders(self) -> None:
+        from kiosk.screens.order_query import query_orders
+
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await query_orders(self)
+        self.wipe_session(quietly=True)
 
     # --- the backend, for the subscriber's own calls ---------------------------------------------
     def backend_client(self) -> BackendClient:
@@ -308,8 +354,12 @@ class KioskApp(App[None], inherit_bindings=False):
         screen = self.screen
         return screen if isinstance(screen, IdleCountdownScreen) else None
 
-    def wipe_session(self) -> None:
-        """Forget the subscriber: their draft, their screens, their language choice."""
+    def wipe_session(self, *, quietly: bool = False) -> None:
+        """Forget the subscriber: their journey, their draft, their screens, their language
+        choice. `quietly`: the journey ended by itself (its worker calls this), not by the idle
+        watch, so it is not cancelled and the wipe is not audited as one."""
+        if not quietly:
+            self.workers.cancel_group(self, "journey")
         self.session.wipe(self.store)
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -317,7 +367,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.language = self.settings.language
         self.note_activity()
         self.post_message(QueueChanged())
-        if self.store is not None:
+        if self.store is not None and not quietly:
             self.store.audit("kiosk", "session_wiped")
 
 

@@ -71,6 +71,9 @@ class KioskSettings(BaseSettings):
     order_follow_url: str = Field(
         "https://www.exca.org/kiosk/order/{order_id}", pattern=r"^https?://.*\{order_id\}"
     )
+    # How often the payment screen asks whether the subscriber has paid (the provider's own
+    # notice reaches the backend, not the kiosk).
+    payment_poll_s: float = Field(2.0, gt=0, le=30)
 
     @model_validator(mode="after")
     def _catalog_exists(self) -> KioskSettings:

@@ -7,11 +7,15 @@ the first step, or leaving, ends it (the idle wipe discards an unsubmitted draft
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from kiosk.domain.businesses import Business
-from kiosk.domain.steps import Step
+from kiosk.domain.documents import DocumentKind
+from kiosk.domain.steps import STEPS, Step
+from kiosk.i18n import Text
 from kiosk.store import Owner, Store
 
 
@@ -39,10 +43,51 @@ class Journey:
     subscriber: SignedIn | None = None
     order_id: str | None = None
     ended: bool = False
+    # Answering a rejection: "section.field" -> the reviewer's note, document -> note. Empty
+    # for a new order. Only what the reviewer named may change.
+    rejected_fields: Mapping[str, str] = field(default_factory=dict)
+    rejected_documents: Mapping[DocumentKind, str] = field(default_factory=dict)
 
     @classmethod
     def begin(cls, business: Business) -> Journey:
         return cls(business, business.steps)
+
+    @classmethod
+    def resubmission(
+        cls, business: Business, subscriber: SignedIn, order_id: str, rejection: Mapping[str, Any]
+    ) -> Journey:
+        """After a rejection: fix only the rejected fields, recapture only the rejected
+        documents, then submit again. A rejection that names neither opens everything."""
+        fields = dict(rejection.get("fields") or {})
+        documents = {DocumentKind(kind): note for kind, note in (rejection.get("documents") or {}).items()}
+        everything = not fields and not documents
+        steps = [Step.ENTER_INFO] if fields or everything else []
+        if documents or everything:
+            steps.append(Step.CAPTURE_DOCUMENTS)
+        steps += [Step.REVIEW, Step.SUBMIT, Step.RECEIPT]
+        return cls(
+            business,
+            tuple(steps),
+            subscriber=subscriber,
+            order_id=order_id,
+            rejected_fields=fields,
+            rejected_documents=documents,
+        )
+
+    @property
+    def is_resubmission(self) -> bool:
+        return self.steps[0] is not Step.SIGN_IN and self.order_id is not None
+
+    def heading(self) -> Text:
+        """What the masthead says: the business, how far along, and this step."""
+        step = self.step
+        return Text(
+            "{business} · 第{number}步/共{total}步 · {step}",
+            business=self.business.title,
+            number=min(self.position + 1, len(self.steps)),
+            total=len(self.steps),
+            step=STEPS[step].title if step is not None else "",
+        )
 
     @property
     def step(self) -> Step | None:

@@ -348,16 +348,7 @@ class SyncEngine:
         return views
 
     def record(self, view: OrderView) -> bool:
-        try:
-            return self.store.record_remote(
-                str(view.order_id),
-                view.status,
-                view.updated_at.isoformat(),
-                rejections=view.rejection.model_dump(mode="json") if view.rejection else None,
-                shipment=view.shipment.model_dump(mode="json") if view.shipment else None,
-            )
-        except StoreError:
-            return False  # an order taken at another kiosk: nothing of it here to update
+        return record_view(self.store, view)
 
     def heartbeat(self) -> None:
         summary = self.store.sync_summary()
@@ -392,3 +383,18 @@ class SyncEngine:
             self._last_link = state
         self.store.note_link(online, error)
         self.on_progress()
+
+
+def record_view(store: Store, view: OrderView) -> bool:
+    """Take the backend's state of an order this kiosk holds; False if nothing changed, or the
+    order was taken at another kiosk (nothing of it here to update)."""
+    try:
+        return store.record_remote(
+            str(view.order_id),
+            view.status,
+            view.updated_at.isoformat(),
+            rejections=view.rejection.model_dump(mode="json") if view.rejection else None,
+            shipment=view.shipment.model_dump(mode="json") if view.shipment else None,
+        )
+    except StoreError:
+        return False

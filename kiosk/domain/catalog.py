@@ -126,6 +126,13 @@ class Catalog:
     def regions(self) -> tuple[CatalogNode, ...]:
         return self.root.children
 
+    def documents_for(
+        self, code: BusinessCode, documents: Sequence[DocumentKind]
+    ) -> tuple[DocumentKind, ...]:
+        """A business's documents (`documents`) and any this CA asks for besides."""
+        extra = [kind for kind in self.extra_documents.get(code, ()) if kind not in documents]
+        return (*documents, *extra)
+
     def walk(self, path: Sequence[str]) -> list[CatalogNode]:
         """The nodes along `path` (codes from the region down); raises KeyError if any is unknown."""
         node, nodes = self.root, []

@@ -46,7 +46,9 @@ class FieldSpec:
     def check(self, value: str) -> Text | None:
         """The message for this value, or None. Empty optional fields are fine."""
         if not value.strip():
-            return Text("请填写{field}", field=self.label) if self.required else None
+            if not self.required:
+                return None
+            return Text("请选择{field}" if self.choices else "请填写{field}", field=self.label)
         if self.choices and value not in dict(self.choices):
             return Text("请选择{field}", field=self.label)
         return self.validate(value) if self.validate else None
@@ -200,3 +202,16 @@ def check_form(
     for place, message in cross_field_problems(form).items():
         problems.setdefault(place, message)
     return problems
+
+
+# What one field's value is usually also the value of, so the subscriber types it once: the
+# unit's name is the invoice's title, the handler usually receives the parcel. A copy goes
+# only into a field left empty (or still holding the last copy), never over what was typed.
+ECHOES: dict[tuple[Section, str], tuple[tuple[Section, str], ...]] = {
+    (Section.CERTIFICATE, "company_name"): ((Section.UNIT, "unit_name"), (Section.INVOICE, "title")),
+    (Section.CERTIFICATE, "uscc"): ((Section.UNIT, "uscc"), (Section.INVOICE, "taxpayer_id")),
+    (Section.UNIT, "unit_name"): ((Section.INVOICE, "title"),),
+    (Section.UNIT, "uscc"): ((Section.INVOICE, "taxpayer_id"),),
+    (Section.HANDLER, "name"): ((Section.DELIVERY, "recipient"),),
+    (Section.HANDLER, "mobile"): ((Section.DELIVERY, "phone"),),
+}

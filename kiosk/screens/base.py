@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
@@ -29,6 +30,16 @@ class KioskMixin:
                     widget.focus()
                     break
 
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        """Dismiss once, and only while on top. Textual's dismiss pops whatever screen is on
+        top and calls the result callback again: a double tap on 下一步 would otherwise close
+        the next step's screen too, or answer a finished step twice."""
+        screen = cast("Screen[Any]", self)
+        if getattr(self, "_dismissed", False) or screen.app.screen is not screen:
+            return AwaitComplete(_nothing())
+        self._dismissed = True
+        return super().dismiss(result)  # type: ignore[misc, no-any-return]
+
     @property
     def kiosk(self) -> KioskApp:
         return cast("KioskApp", self.app)
@@ -42,6 +53,10 @@ class KioskMixin:
         if screen.id is not None and any(open_.id == screen.id for open_ in self.kiosk.screen_stack):
             return
         self.kiosk.push_screen(screen, callback)
+
+
+async def _nothing() -> None:
+    return None
 
 
 class KioskScreen(KioskMixin, Screen[None]):

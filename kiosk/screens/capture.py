@@ -87,10 +87,14 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         *,
         order_id: str | None,
         title: Text = CAPTURE_TITLE,
+        retake: Sequence[DocumentKind] = (),
         id: str | None = "capture-documents",
     ) -> None:
         super().__init__(id=id)
         self.documents = tuple(documents)
+        # Pages the reviewer rejected: the copy the CA already has does not count; a new one must
+        # be taken (one taken on an earlier visit to this screen, not yet sent, does).
+        self.retake = frozenset(retake)
         self.order_id = order_id
         self.heading = title
         self.thumbnails: dict[DocumentKind, list[Strip]] = {}
@@ -275,7 +279,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             return
         self._restored = True
         for document, record in store.attachments(self.order_id).items():
-            if document not in self.documents:
+            if document not in self.documents or (document in self.retake and record.uploaded_at):
                 continue
             data = store.read_attachment(record.sha256)
             image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_8)

@@ -27,18 +27,34 @@ class GuideScreen(KioskScreen):
     def body(self) -> ComposeResult:
         raise NotImplementedError
 
+    def start_label(self) -> Text | None:
+        """The button that starts what the page explains; None when the kiosk cannot yet."""
+        return None
+
+    def start(self) -> None:
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="masthead"):
             yield Static(self.heading(), id="title")
         with VerticalScroll(id="guide"):
             yield from self.body()
         with Horizontal(id="actions"):
+            label = self.start_label()
+            if label is not None:
+                yield Button(self.t(label), id="start", variant="success")
             yield Button(self.t(Text("返回首页")), id="back", variant="primary")
         yield StatusLine(id="status-line")
+
+    def on_mount(self) -> None:
+        if self.start_label() is not None:
+            self.query_one("#start", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "back":
             self.dismiss()
+        elif event.button.id == "start":
+            self.start()
 
 
 class BusinessGuideScreen(GuideScreen):
@@ -48,6 +64,14 @@ class BusinessGuideScreen(GuideScreen):
 
     def heading(self) -> str:
         return f"{self.t(self.business.title)} · {self.t(self.business.summary)}"
+
+    def start_label(self) -> Text | None:
+        from kiosk.screens.journey_steps import can_start
+
+        return Text("开始办理") if can_start(self.business) else None
+
+    def start(self) -> None:
+        self.kiosk.start_business(self.business)
 
     def body(self) -> ComposeResult:
         t, business = self.t, self.business
@@ -96,6 +120,12 @@ NEXT_ACTIONS: dict[OrderStatus, Text] = {
 class OrderQueryGuideScreen(GuideScreen):
     def heading(self) -> str:
         return self.t(Text("订单查询"))
+
+    def start_label(self) -> Text | None:
+        return Text("登录查询")
+
+    def start(self) -> None:
+        self.kiosk.start_order_query()
 
     def body(self) -> ComposeResult:
         yield Static(self.t(Text("登录后可查询本人的全部订单，并继续办理下一步：")), classes="section")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
 
     from kiosk.backend_client.errors import BackendError
     from kiosk.config import KioskSettings
-    from kiosk.contract import SmsCodeSent, SubscriberSession
+    from kiosk.contract import OrderView, PaymentView, SmsCodeSent, SubscriberSession
     from kiosk.devices.printer.job import PrintProgress
     from kiosk.domain.documents import DocumentKind
     from kiosk.i18n import Text
@@ -104,4 +104,29 @@ class SignInAnswered(Message):
 
     phone: str
     session: SubscriberSession | None
+    error: BackendError | None
+
+
+# --- the journey (kiosk/screens/submit.py, orders.py, payment.py) ----------------------------------
+@dataclass
+class OrderSubmitted(Message):
+    """The order went into the outbox (error None), or the store could not take it."""
+
+    order_id: str
+    error: str | None
+
+
+@dataclass
+class OrdersListed(Message):
+    """The subscriber's orders as the backend has them (None when it could not be asked)."""
+
+    views: list[OrderView] | None
+    error: BackendError | None
+
+
+@dataclass
+class PaymentAnswered(Message):
+    """A payment was created, or its state read again (payment), or the backend failed (error)."""
+
+    payment: PaymentView | None
     error: BackendError | None

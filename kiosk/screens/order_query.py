@@ -1,0 +1,286 @@
+"""订单查询: after sign-in, the subscriber's orders with their state in plain words (资料待审核;
+审核驳回 and why; 待付款; 待发货; 完成 with the carrier and tracking number), and what can be done
+next: pay, fix what the reviewer rejected and submit again, print the receipt again.
+
+`query_orders` walks it from a worker: the list, then whichever action the subscriber chose,
+then the list again (read afresh), until they go home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from kiosk.domain.businesses import BUSINESSES, Section, business
+from kiosk.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.domain.fees import format_yuan
+from kiosk.domain.forms import field_spec
+from kiosk.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.i18n import Bilingual, Text
+from kiosk.journey import Journey, SignedIn
+from kiosk.order_list import OrderEntry
+from kiosk.screens.base import KioskMixin
+from kiosk.screens.guides import NEXT_ACTIONS
+from kiosk.screens.messages import OrdersListed
+from kiosk.screens.status_line import StatusLine
+from kiosk.screens.tile import Tile
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+QUERY_TITLE = Text("订单查询")
+QUEUED = Text("已保存在本机，联网后自动提交")
+Action = Literal["pay", "fix", "receipt"]
+
+
+@dataclass(frozen=True)
+class OrderAction:
+    action: Action
+    entry: OrderEntry
+
+
+async def query_orders(app: KioskApp) -> None:
+    from kiosk.screens.journey_steps import print_receipt, walk
+    from kiosk.screens.payment import PaymentScreen
+    from kiosk.screens.sign_in import SignInScreen
+
+    signed: SignedIn | None = await app.push_screen_wait(SignInScreen(QUERY_TITLE))
+    if signed is None:
+        return
+    app.session.subscriber_phone = signed.owner.phone
+    while True:
+        chosen: OrderAction | None = await app.push_screen_wait(OrdersScreen(signed))
+        if chosen is None:
+            return
+        entry = chosen.entry
+        title = business(entry.business).title
+        if chosen.action == "pay":
+            heading = Text("{business} · 付款", business=title)
+            await app.push_screen_wait(
+                PaymentScreen(heading, entry.order_id, entry.fee_fen, signed.session_token)
+            )
+        elif chosen.action == "fix":
+            journey = Journey.resubmission(business(entry.business), signed, entry.order_id, entry.rejection)
+            await walk(app, journey)
+        else:
+            await print_receipt(app, entry.order_id, Text("{business} · 补打回执", business=title))
+
+
+class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
+    AUTO_FOCUS = "#order-list Tile, #leave"
+    DEFAULT_CSS: ClassVar[str] = """
+    #orders-body { height: 1fr; }
+    #order-list { width: 52; padding: 1 1; border-right: tall $panel; }
+    #order-list Tile { height: auto; padding: 0 1; margin-bottom: 1; }
+    #order-list Tile.selected { background: $primary 50%; text-style: bold; }
+    #order-detail { width: 1fr; padding: 1 2; }
+    #order-detail .line { height: auto; padding-left: 2; }
+    #orders-note { height: auto; padding: 0 1; color: $warning; }
+    """
+
+    def __init__(self, signed: SignedIn, *, id: str | None = "orders") -> None:
+        super().__init__(id=id)
+        self.signed = signed
+        self.entries: list[OrderEntry] = []
+        self.selected: str | None = None
+        self.note: Text = Text("正在查询订单…")
+        self.loaded = False
+
+    # --- layout ------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Horizontal(id="masthead"):
+            who = (
+                self.signed.phone_masked
+                or self.signed.owner.phone[:3] + "****" + self.signed.owner.phone[-4:]
+            )
+            yield Static(t(Text("订单查询 · {phone}", phone=who)), id="title")
+        with Horizontal(id="orders-body"):
+            with VerticalScroll(id="order-list"):
+                yield Static(t(self.note), id="orders-note")
+                for entry in self.entries:
+                    yield Tile(self._entry_line(entry), id=f"order-{entry.order_id}")
+            with VerticalScroll(id="order-detail"):
+                yield from self._detail()
+        with Horizontal(id="actions"):
+            yield Button(t(Text("付款")), id="pay", variant="success")
+            yield Button(t(Text("修改并重新提交")), id="fix", variant="warning")
+            yield Button(t(Text("补打回执")), id="receipt", variant="primary")
+            yield Button(t(Text("刷新")), id="refresh")
+            yield Button(t(Text("返回首页")), id="leave")
+        yield StatusLine(id="status-line")
+
+    def on_mount(self) -> None:
+        self._refresh_buttons()
+        self._load()
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._refresh_buttons()
+
+    def _entry_line(self, entry: OrderEntry) -> str:
+        t = self.t
+        day = _local_day(entry.created_at)
+        state = QUEUED if entry.queued_here else STATUS_TITLES[entry.status]
+        mark = "▶ " if entry.order_id == self.selected else ""
+        return f"{mark}{t(BUSINESSES[entry.business].title)} · {day}\n  {t(state)} · {entry.order_id[:8]}"
+
+    @property
+    def entry(self) -> OrderEntry | None:
+        return next((entry for entry in self.entries if entry.order_id == self.selected), None)
+
+    def _detail(self) -> ComposeResult:
+        entry, t = self.entry, self.t
+        if entry is None:
+            if self.loaded:
+                yield Static(t(Text("请在左侧选择订单查看详情")), classes="item")
+            return
+        lines: list[Text | str] = [
+            Text("订单号：{order}", order=entry.order_id),
+            Text("业务：{business}", business=BUSINESSES[entry.business].title),
+            Text("办理日期：{day}", day=_local_day(entry.created_at)),
+            Text("状态：{status}", status=QUEUED if entry.queued_here else STATUS_TITLES[entry.status]),
+            Text("费用：{amount}", amount=format_yuan(entry.fee_fen))
+            if entry.fee_fen
+            else Text("费用：免费"),
+        ]
+        lines += _rejection_lines(entry)
+        lines += _shipment_lines(entry)
+        if entry.status is OrderStatus.REJECTED and not entry.held_here:
+            lines.append(Text("该订单的资料不在本机，请到原办理终端或服务窗口修改"))
+        if not entry.queued_here:
+            lines.append(Text("下一步：{action}", action=NEXT_ACTIONS[entry.status]))
+        for line in lines:
+            yield Static(t(line), classes="line")
+
+    def _refresh_buttons(self) -> None:
+        entry = self.entry
+        self.query_one("#pay", Button).display = bool(entry and entry.can_pay)
+        self.query_one("#fix", Button).display = bool(entry and entry.can_fix)
+        self.query_one("#receipt", Button).display = bool(entry and entry.held_here)
+
+    # --- loading, in a worker ------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="orders", exit_on_error=False, description="list orders")
+    def _load(self) -> None:
+        """The backend's list of the subscriber's orders (with their session), or, signed in by
+        staff while offline, this kiosk's orders of that phone, each asked after by the kiosk."""
+        from kiosk.backend_client.errors import BackendError
+        from kiosk.backend_client.sync import record_view
+        from kiosk.order_list import orders_of
+
+        store = self.kiosk.store
+        assert store is not None
+        try:
+            client = self.kiosk.backend_client()
+            if self.signed.session_token is not None:
+                views = client.list_orders(self.signed.session_token)
+            else:
+                held = [order for order in orders_of(store, self.signed.owner.phone) if order.acknowledged_at]
+                views = [client.get_order(order.id) for order in held]
+        except BackendError as error:
+            self.post_message(OrdersListed(None, error))
+            return
+        for view in views:
+            record_view(store, view)
+        self.post_message(OrdersListed(views, None))
+
+    async def on_orders_listed(self, message: OrdersListed) -> None:
+        from kiosk.backend_client.errors import Offline
+        from kiosk.order_list import merge, orders_of
+
+        store = self.kiosk.store
+        assert store is not None
+        local = orders_of(store, self.signed.owner.phone)
+        queued = [order.id for order in local if store.outbox_head(order.id) is not None]
+        self.entries = merge(message.views or [], local, queued)
+        self.loaded = True
+        error = message.error
+        if error is None:
+            self.note = (
+                Text("共{count}个订单", count=len(self.entries)) if self.entries else Text("没有找到您的订单")
+            )
+        elif isinstance(error, Offline):
+            self.note = Text("网络不通：只显示本机保存的订单，状态可能不是最新")
+        else:
+            self.note = Bilingual(str(error.message), error.message_en)
+        if self.selected is None and self.entries:
+            self.selected = self.entries[0].order_id
+        await self.recompose()
+
+    # --- choosing -------------------------------------------------------------------------------------
+    async def on_tile_pressed(self, event: Tile.Pressed) -> None:
+        tile = event.tile.id or ""
+        if tile.startswith("order-"):
+            self.selected = tile.removeprefix("order-")
+            await self.recompose()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button, entry = event.button.id, self.entry
+        if button == "leave":
+            self.dismiss(None)
+        elif button == "refresh":
+            self.loaded = False
+            self.note = Text("正在查询订单…")
+            self.query_one("#orders-note", Static).update(self.t(self.note))
+            self._load()
+        elif entry is not None and button == "pay" and entry.can_pay:
+            self.dismiss(OrderAction("pay", entry))
+        elif entry is not None and button == "fix" and entry.can_fix:
+            self.dismiss(OrderAction("fix", entry))
+        elif entry is not None and button == "receipt" and entry.held_here:
+            self.dismiss(OrderAction("receipt", entry))
+
+
+def _rejection_lines(entry: OrderEntry) -> list[Text | str]:
+    rejection = entry.rejection
+    if entry.status is not OrderStatus.REJECTED or not rejection:
+        return []
+    lines: list[Text | str] = [
+        Text("驳回原因：{reason}", reason=Bilingual(rejection.get("reason", ""), rejection.get("reason", "")))
+    ]
+    for place, note in (rejection.get("fields") or {}).items():
+        section, _, key = str(place).partition(".")
+        try:
+            label: str = field_spec(Section(section), key).label
+        except (ValueError, StopIteration):
+            label = str(place)
+        lines.append(Text("需修改：{field}（{note}）", field=label, note=Bilingual(note, note)))
+    for kind, note in (rejection.get("documents") or {}).items():
+        title = DOCUMENTS[DocumentKind(kind)].title if kind in DocumentKind._value2member_map_ else kind
+        lines.append(Text("需重新拍摄：{document}（{note}）", document=title, note=Bilingual(note, note)))
+    return lines
+
+
+def _shipment_lines(entry: OrderEntry) -> list[Text | str]:
+    shipment = entry.shipment
+    if not shipment:
+        return []
+    if shipment.get("method") == "pickup":
+        if entry.status is OrderStatus.COMPLETED:
+            return [Text("已在服务大厅自提")]
+        return [Text("领取方式：到服务大厅自提")]
+    lines: list[Text | str] = []
+    if shipment.get("tracking_number"):
+        lines.append(
+            Text(
+                "快递：{carrier}，运单号：{number}",
+                carrier=shipment.get("carrier") or "",
+                number=shipment["tracking_number"],
+            )
+        )
+    if shipment.get("address_masked"):
+        lines.append(Text("寄往：{address}", address=shipment["address_masked"]))
+    return lines
+
+
+def _local_day(timestamp: str) -> str:
+    try:
+        return datetime.fromisoformat(timestamp).astimezone().strftime("%Y-%m-%d")
+    except ValueError:
+        return timestamp[:10]
