@@ -162,10 +162,12 @@ async def import_each(at: AtKiosk) -> DocumentCaptureScreen:
         await at.press("#import")
         dialog = await at.on_screen(ImportPictureScreen)
         options = dialog.query_one("#files", OptionList)
-        await at.until(lambda: options.option_count > 0)
+        await at.until(lambda options=options: options.option_count > 0)  # type: ignore[misc]
         options.highlighted = 0
         options.action_select()
-        await at.messages.wait(PageCaptured, lambda _: len(at.messages.of(PageCaptured)) >= wanted)
+        await at.messages.wait(
+            PageCaptured, lambda _, wanted=wanted: len(at.messages.of(PageCaptured)) >= wanted
+        )  # type: ignore[misc]
         await at.on_screen(DocumentCaptureScreen)
     await at.press("#done")
     return screen
