@@ -7,6 +7,7 @@ only, a button plays the phone's part through the reference backend's sandbox wa
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -145,7 +146,8 @@ class PaymentScreen(KioskMixin, Screen[bool]):
             return
         line = ""
         if self.payment is not None and self.status == "pending":
-            left = int((self.payment.expires_at - datetime.now(UTC)).total_seconds())
+            # Rounded up: the QR is out of time here only once it is at the backend too.
+            left = math.ceil((self.payment.expires_at - datetime.now(UTC)).total_seconds())
             if left <= 0:
                 self._expired()
                 return
