@@ -610,7 +610,7 @@ ENGLISH: dict[str, str] = {
     "费用：免费": "Fee: free",
     "该订单的资料不在本机，请到原办理终端或服务窗口修改": "This order's details are not on this kiosk. Please correct them at the kiosk where you applied, or at the service counter",
     "下一步：{action}": "Next: {action}",
-    "共{count}个订单": "{count} orders",
+    "共{count}个订单": "Orders: {count}",
     "没有找到您的订单": "No orders found for you",
     "网络不通：只显示本机保存的订单，状态可能不是最新": "No network: only the orders saved on this kiosk are shown, and their status may be out of date",
     "已在服务大厅自提": "Collected at the service hall",

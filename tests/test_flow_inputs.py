@@ -236,3 +236,28 @@ async def test_a_payment_out_of_time_offers_a_new_code_and_cancelling_keeps_it_p
         await at.until(lambda: at.app.screen.loaded)  # type: ignore[attr-defined]
         assert "待付款" in at.text
         assert hub.backend.orders.view_of(order_id).status is OrderStatus.AWAITING_PAYMENT
+
+
+def test_the_payment_qr_drawn_in_the_terminal_decodes_to_the_providers_link() -> None:
+    """Rebuild the picture from the cells' colours (upper pixel: foreground, lower: background)
+    and read it with OpenCV's QR detector, as a phone's camera would."""
+    import cv2
+    import numpy as np
+
+    from kiosk.screens.payment import qr_strips
+
+    link = "http://127.0.0.1:8470/v1/sandbox/wallet/pay_0123456789abcdef01234567?channel=wechat"
+    rows: list[list[int]] = []
+    for strip in qr_strips(link):
+        upper, lower = [], []
+        for segment in strip:
+            style = segment.style
+            assert style is not None and style.color is not None and style.bgcolor is not None
+            for _ in segment.text:
+                upper.append(style.color.get_truecolor().red)
+                lower.append(style.bgcolor.get_truecolor().red)
+        rows += [upper, lower]
+    picture = np.array(rows, np.uint8)
+    big = cv2.resize(picture, None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)
+    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(big)
+    assert decoded == link

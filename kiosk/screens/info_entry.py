@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from kiosk.domain.businesses import Section
@@ -29,6 +29,7 @@ from kiosk.domain.forms import (
 )
 from kiosk.i18n import Bilingual, Text
 from kiosk.journey import Outcome
+from kiosk.screens.pane import Pane
 from kiosk.screens.step import StepScreen
 
 InfoAnswer = tuple[Outcome, FormValues]
@@ -82,7 +83,7 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
     # --- layout ------------------------------------------------------------------------------------
     def body(self) -> ComposeResult:
         t = self.t
-        with VerticalScroll(id="info-body"):
+        with Pane(id="info-body"):
             if self.rejected:
                 yield Static(t(Text("审核未通过：请只修改下面标出的信息")), classes="warning")
             for section in self.sections:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
@@ -28,6 +28,7 @@ from kiosk.order_list import OrderEntry
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
+from kiosk.screens.pane import Pane
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
 
@@ -102,11 +103,11 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
             )
             yield Static(t(Text("订单查询 · {phone}", phone=who)), id="title")
         with Horizontal(id="orders-body"):
-            with VerticalScroll(id="order-list"):
+            with Pane(id="order-list"):
                 yield Static(t(self.note), id="orders-note")
                 for entry in self.entries:
                     yield Tile(self._entry_line(entry), id=f"order-{entry.order_id}")
-            with VerticalScroll(id="order-detail"):
+            with Pane(id="order-detail"):
                 yield from self._detail()
         with Horizontal(id="actions"):
             yield Button(t(Text("付款")), id="pay", variant="success")
@@ -212,6 +213,11 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         if self.selected is None and self.entries:
             self.selected = self.entries[0].order_id
         await self.recompose()
+        for action in ("#pay", "#fix"):  # what the order waits for, ready for Enter
+            button = self.query_one(action, Button)
+            if button.display:
+                button.focus()
+                break
 
     # --- choosing -------------------------------------------------------------------------------------
     async def on_tile_pressed(self, event: Tile.Pressed) -> None:

@@ -130,7 +130,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         picture.show(self._qr) if showing else picture.clear()
         for channel in CHANNELS:
             button = self.query_one(f"#channel-{channel}", Button)
-            button.disabled = self.busy or self.status == "paid"
+            button.disabled = self.status == "paid"  # while busy a press is ignored: focus stays
             button.variant = "success" if channel == self.channel else "primary"
         self.query_one("#done", Button).display = self.status == "paid"
         self.query_one("#again", Button).display = self.status == "expired" or self.state_kind == "failed"
@@ -223,9 +223,13 @@ class PaymentScreen(KioskMixin, Screen[bool]):
                 channel = CHANNELS[payment.channel]
                 self.state = Text(SCAN, channel=channel, amount=format_yuan(payment.amount_fen))
                 self.state_kind = ""
+
         elif error is not None:
             self._said(error)
         self._refresh_widgets()
+        demo = self.query("#demo-pay")
+        if demo and self.status == "pending":  # the demo's next move is the phone's
+            demo.first(Button).focus()
 
     def _said(self, error: BackendError) -> None:
         from kiosk.backend_client.errors import Offline

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Static
 
 from kiosk.domain.businesses import Business
@@ -16,6 +16,7 @@ from kiosk.domain.catalog import LEVELS, Catalog, CatalogNode, ProjectSelection,
 from kiosk.domain.fees import format_yuan, quote
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
+from kiosk.screens.pane import Pane
 from kiosk.screens.step import StepScreen
 from kiosk.screens.tile import Tile
 
@@ -87,7 +88,7 @@ class ProjectScreen(StepScreen[ProjectAnswer]):
                     yield Tile(f"{t(LEVELS[level][1])}：{node.title}", id=f"level-{level}")
                 if not self.nodes:
                     yield Static(t(Text("（尚未选择）")), classes="item")
-            with VerticalScroll(id="project-choices"):
+            with Pane(id="project-choices"):
                 yield from self._role_page() if self.role is not None else self._level_page()
                 problems = "\n".join(t(problem) for problem in self.problems)
                 yield Static(problems, id="project-problems", classes="error")
