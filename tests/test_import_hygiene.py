@@ -25,6 +25,7 @@ CORE_MODULES = [
     "kiosk.demo",
     "kiosk.token_cli",
     "kiosk.journey",
+    "kiosk.order_list",
 ]
 
 
