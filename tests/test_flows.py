@@ -57,6 +57,12 @@ def hub_for_kiosk(tmp_path: Path, where) -> Hub:  # type: ignore[no-untyped-def]
         yield hub
 
 
+def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, camera: str = ""):  # type: ignore[no-untyped-def]
+    """The kiosk on the hub's backend, with a stick of scans to import from."""
+    stick = picture_stick(tmp_path / "stick")
+    return kiosk_at_hall(where, store, clock, hub.server.base_url, camera=camera, stick=stick)
+
+
 async def _apply(
     at: AtKiosk, hub: Hub, code: BusinessCode, form: dict[str, dict[str, str]], *, camera: bool
 ) -> str:
@@ -110,10 +116,7 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
     where, store: Store, clock, hub_for_kiosk: Hub, demo_video: Path, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    stick = picture_stick(tmp_path / "stick")
-    async with kiosk_at_hall(
-        where, store, clock, hub.server.base_url, camera=str(demo_video), stick=stick
-    ) as at:
+    async with _at_hall(where, store, clock, hub, tmp_path, camera=str(demo_video)) as at:
         order_id = await _apply(at, hub, BusinessCode.NEW, sample_form(BusinessCode.NEW), camera=True)
 
         # the two forms to sign and the receipt went to the PDF printer
@@ -155,10 +158,9 @@ async def test_self_pickup_needs_no_address_and_ends_collected_at_the_hall(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    stick = picture_stick(tmp_path / "stick")
     form = sample_form(BusinessCode.NEW)
     form[Section.DELIVERY] = {"method": DELIVERY_PICKUP}
-    async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
+    async with _at_hall(where, store, clock, hub, tmp_path) as at:
         order_id = await _apply(at, hub, BusinessCode.NEW, form, camera=False)
         assert store.order(order_id).form[Section.DELIVERY] == {"method": DELIVERY_PICKUP}
 
@@ -176,8 +178,7 @@ async def test_reissue_charges_the_media_fee_only(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    stick = picture_stick(tmp_path / "stick")
-    async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
+    async with _at_hall(where, store, clock, hub, tmp_path) as at:
         await start_business(at, BusinessCode.REISSUE)
         await sign_in(at, hub)
         await at.on_screen(ProjectScreen)
@@ -206,8 +207,7 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    stick = picture_stick(tmp_path / "stick")
-    async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
+    async with _at_hall(where, store, clock, hub, tmp_path) as at:
         order_id = await _apply(at, hub, BusinessCode.NEW, sample_form(BusinessCode.NEW), camera=False)
         before = {a.document: a.sha256 for a in hub.backend.orders.view_of(order_id).attachments}
         rejection = Rejection(
@@ -233,7 +233,7 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
         await at.type_into("#field-handler-email", "lisi@example.com")
         await at.press("#next")
 
-        cv2.imwrite(str(stick / "scan.png"), synthetic.make_page(900, seed=5))  # a sharper copy
+        cv2.imwrite(str(tmp_path / "stick" / "scan.png"), synthetic.make_page(900, seed=5))  # a sharper copy
         capture = await import_each(at)
         assert capture.documents == (DocumentKind.HANDLER_ID,)  # only the rejected document
         await at.on_screen(ReviewScreen)
