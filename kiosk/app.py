@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -251,32 +251,28 @@ class KioskApp(App[None], inherit_bindings=False):
         return self._catalog
 
     def start_business(self, business: Business) -> None:
-        """Walk a business from sign-in to receipt, then forget the subscriber. A second tap
-        while one runs does nothing (exclusive would cancel the first, mid-step)."""
-        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
-            self._walk_business(business)
-
-    @work(group="journey", exit_on_error=False, description="business journey")
-    async def _walk_business(self, business: Business) -> None:
+        """Walk a business from sign-in to receipt."""
         from kiosk.journey import Journey
         from kiosk.screens.journey_steps import walk
 
-        while len(self.screen_stack) > 1:  # the journey starts from home: no guide left below it
-            await self.pop_screen()
-        await walk(self, Journey.begin(business))
-        self.wipe_session(quietly=True)
+        self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)))
 
     def start_order_query(self) -> None:
-        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
-            self._query_orders()
-
-    @work(group="journey", exit_on_error=False, description="order query")
-    async def _query_orders(self) -> None:
         from kiosk.screens.order_query import query_orders
 
-        while len(self.screen_stack) > 1:
+        self._start_subscriber_visit(lambda: query_orders(self))
+
+    def _start_subscriber_visit(self, visit: Callable[[], Awaitable[object]]) -> None:
+        """Run a subscriber's visit from the home screen, then forget them. A second tap while
+        one runs does nothing (an exclusive worker would cancel the first, mid-step)."""
+        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
+            self._visit(visit)
+
+    @work(group="journey", exit_on_error=False, description="subscriber visit")
+    async def _visit(self, visit: Callable[[], Awaitable[object]]) -> None:
+        while len(self.screen_stack) > 1:  # it starts from home: no guide page left below it
             await self.pop_screen()
-        await query_orders(self)
+        await visit()
         self.wipe_session(quietly=True)
 
     # --- the backend, for the subscriber's own calls ---------------------------------------------

@@ -130,6 +130,13 @@ async def test_wrong_values_are_said_next_to_them_and_kept(where, store: Store, 
         assert _message(at, Section.HANDLER, "mobile") == ""  # said right as soon as it is
 
 
+async def test_coming_back_a_wrong_value_is_said_at_once(where, store: Store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
+        await _info_screen(at, {"unit": {"unit_name": "东方测试", "uscc": "913501"}})
+        assert _message(at, Section.UNIT, "uscc") == "统一社会信用代码应为18位，当前为6位"
+        assert _message(at, Section.UNIT, "legal_rep_name") == ""  # empty: said when left, or at 下一步
+
+
 async def test_the_project_rules_are_explained_where_they_apply(where, store: Store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
     catalog = load_catalog()
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:

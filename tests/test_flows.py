@@ -7,6 +7,7 @@ from a USB stick), the PDF printer and the real store."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -63,6 +64,31 @@ def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, camera: str =
     return kiosk_at_hall(where, store, clock, hub.server.base_url, camera=camera, stick=stick)
 
 
+async def _to_submission(
+    at: AtKiosk,
+    form: dict[str, dict[str, str]],
+    *,
+    camera: bool = False,
+    on_review: Callable[[], None] = lambda: None,
+) -> SubmitScreen:
+    """From the chosen project to 确认提交 pressed: information, review, forms, documents."""
+    await at.press("#next")
+    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
+    assert info.query_one("#field-handler-mobile", Input).value == PHONE  # known from the sign-in
+    fill_form(at, form)
+    await at.pilot.pause()
+    await at.press("#next")
+    await at.on_screen(ReviewScreen)
+    on_review()
+    await at.press("#next")
+    await print_everything(at)
+    await (capture_with_camera(at) if camera else import_each(at))
+    submit: SubmitScreen = await at.on_screen(SubmitScreen)
+    await at.press("#next")
+    await at.messages.wait(OrderSubmitted)
+    return submit
+
+
 async def _apply(
     at: AtKiosk, hub: Hub, code: BusinessCode, form: dict[str, dict[str, str]], *, camera: bool
 ) -> str:
@@ -71,19 +97,7 @@ async def _apply(
     await sign_in(at, hub)
     await at.on_screen(ProjectScreen)
     await choose_project(at)
-    await at.press("#next")
-    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
-    assert info.query_one("#field-handler-mobile", Input).value == PHONE  # known from the sign-in
-    fill_form(at, form)
-    await at.pilot.pause()
-    await at.press("#next")
-    await at.on_screen(ReviewScreen)
-    await at.press("#next")
-    await print_everything(at)
-    await (capture_with_camera(at) if camera else import_each(at))
-    submit: SubmitScreen = await at.on_screen(SubmitScreen)
-    await at.press("#next")
-    await at.messages.wait(OrderSubmitted)
+    submit = await _to_submission(at, form, camera=camera)
     await at.until(lambda: submit.delivery is Delivery.RECEIVED)
     assert "审核中心已收到" in at.text
     order_id = submit.order_id
@@ -185,19 +199,14 @@ async def test_reissue_charges_the_media_fee_only(
         await choose_project(at)
         assert "单位证书带签章（必须办理）¥80" in at.text  # the media fee, not the ¥580 price
         assert "费用合计：¥240（审核通过后付款）" in at.text
-        await at.press("#next")
-        await at.on_screen(InfoEntryScreen)
-        fill_form(at, sample_form(BusinessCode.REISSUE))
-        await at.pilot.pause()
-        await at.press("#next")
-        await at.on_screen(ReviewScreen)
-        assert "单位证书带签章：USB介质费：¥80" in at.text
-        assert "证书补办 · 第4步/共8步 · 核对信息" in at.text
-        await at.press("#next")
-        await print_everything(at)
-        await import_each(at)
-        submit: SubmitScreen = await at.on_screen(SubmitScreen)
-        await at.press("#next")
+
+        def the_review_says_the_media_fee() -> None:
+            assert "单位证书带签章：USB介质费：¥80" in at.text
+            assert "证书补办 · 第4步/共8步 · 核对信息" in at.text
+
+        submit = await _to_submission(
+            at, sample_form(BusinessCode.REISSUE), on_review=the_review_says_the_media_fee
+        )
         await at.until(lambda: submit.delivery is Delivery.RECEIVED)
         held = hub.backend.orders.view_of(submit.order_id)
         assert held.business is BusinessCode.REISSUE and held.fee_fen == 24_000
@@ -269,17 +278,7 @@ async def test_offline_the_order_is_kept_and_sent_when_the_backend_is_back(
         await at.press("#confirm")
         await at.on_screen(ProjectScreen)
         await choose_project(at)
-        await at.press("#next")
-        await at.on_screen(InfoEntryScreen)
-        fill_form(at, sample_form(BusinessCode.NEW))
-        await at.pilot.pause()
-        await at.press("#next")
-        await at.on_screen(ReviewScreen)
-        await at.press("#next")
-        await print_everything(at)
-        await import_each(at)
-        submit: SubmitScreen = await at.on_screen(SubmitScreen)
-        await at.press("#next")
+        submit = await _to_submission(at, sample_form(BusinessCode.NEW))
         await at.until(lambda: submit.delivery is Delivery.QUEUED)
         assert "网络不通：订单已保存在本机，联网后自动提交，不会丢失" in at.text
         order_id = submit.order_id

@@ -76,7 +76,13 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
         }
         self.rejected = dict(rejected or {})  # "section.field" -> the reviewer's note
         self.sample = sample  # the demo's 填入演示数据
-        self.messages: dict[Place, Text] = {}
+        # Coming back to this step: what was typed wrong is said again at once (what is still
+        # empty waits until it is left, or until 下一步).
+        self.messages: dict[Place, Text] = {
+            (section, key): problem
+            for (section, key), problem in check_form(sections, self.values).items()
+            if self.values[section.value].get(key)
+        }
         self.echoed: dict[Place, str] = {}  # what an echo last wrote into a field
         self.summary: Text | None = None
 
@@ -175,7 +181,6 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
             return
         self._set(place, event.pressed.id.removeprefix(f"{event.radio_set.id}-"))
         self._check(place)
-        self._refresh_widgets()
 
     def _set(self, place: Place, value: str) -> None:
         section, key = place
@@ -193,23 +198,14 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
         self.query_one(f"#{widget_id(section, key)}", Input).value = value
 
     def _check(self, place: Place) -> None:
-        """The field's own problem, or a rule between fields that concerns it."""
+        """The field's own problem, or a rule between fields that concerns it; a message shown
+        for another field that this value made right goes too (the invoice title and the unit
+        name, a VAT invoice's bank, mail's address)."""
         problems = check_form(self.sections, self.values)
-        section, _ = place
-        problem = problems.get(place)
-        if problem is None:
-            self.messages.pop(place, None)
-        else:
-            self.messages[place] = problem
-        self._show_message(place)
-        if section is Section.UNIT or section is Section.INVOICE:  # the title rule reads both
-            self._recheck_shown(problems)
-
-    def _recheck_shown(self, problems: Mapping[Place, Text]) -> None:
-        for place in list(self.messages):
-            if place not in problems:
-                del self.messages[place]
-                self._show_message(place)
+        self.messages = {shown: problems[shown] for shown in self.messages if shown in problems}
+        if place in problems:
+            self.messages[place] = problems[place]
+        self._refresh_widgets()
 
     # --- leaving -----------------------------------------------------------------------------------
     def form(self) -> FormValues:

@@ -258,7 +258,10 @@ def _rejection_lines(entry: OrderEntry) -> list[Text | str]:
             label = str(place)
         lines.append(Text("需修改：{field}（{note}）", field=label, note=Bilingual(note, note)))
     for kind, note in (rejection.get("documents") or {}).items():
-        title = DOCUMENTS[DocumentKind(kind)].title if kind in DocumentKind._value2member_map_ else kind
+        try:
+            title: str = DOCUMENTS[DocumentKind(kind)].title
+        except ValueError:  # a document this kiosk does not know: the backend's own word
+            title = str(kind)
         lines.append(Text("需重新拍摄：{document}（{note}）", document=title, note=Bilingual(note, note)))
     return lines
 

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.domain.businesses import Business, Section
-from kiosk.domain.catalog import Catalog, ProjectSelection
+from kiosk.domain.catalog import LEVELS, Catalog, ProjectSelection
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
 from kiosk.domain.fees import format_yuan, quote
 from kiosk.domain.forms import SECTION_FIELDS, SECTION_TITLES
@@ -23,8 +23,6 @@ from kiosk.screens.step import StepScreen
 
 
 def project_lines(catalog: Catalog, business: Business, selection: ProjectSelection) -> Iterator[Text]:
-    from kiosk.domain.catalog import LEVELS
-
     try:
         nodes = catalog.walk(selection.path)
     except KeyError:

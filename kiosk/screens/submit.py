@@ -24,7 +24,9 @@ from kiosk.screens.step import StepScreen
 
 SENDING = Text("正在发送到审核中心…")
 RECEIVED = Text("审核中心已收到，请等待审核（一般1个工作日），结果将以短信通知")
-QUEUED: Text = STEPS[Step.SUBMIT].offline_note or Text("网络不通：订单已保存在本机，联网后自动提交，不会丢失")
+_OFFLINE_NOTE = STEPS[Step.SUBMIT].offline_note
+assert _OFFLINE_NOTE is not None  # the submit step always says what happens offline
+QUEUED: Text = _OFFLINE_NOTE
 HELD = Text("订单已保存在本机，提交时遇到问题，工作人员会处理，无需重新办理")
 
 
