@@ -329,6 +329,22 @@ class Orders:
             self._revoke_for(conn, row)
         elif code is BusinessCode.REDIRECT:
             self._redirect(conn, row)
+        elif Section.DELIVERY in BUSINESSES[code].sections:
+            self._plan_shipment(conn, row)
+
+    def _plan_shipment(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+        """Paid and waiting: record how the key will reach the subscriber, so 订单查询 can say
+        "到服务大厅自提" or where it will be mailed before anything has gone out."""
+        delivery = self._open_form(row["order_id"], row["form_sealed"]).get(Section.DELIVERY.value, {})
+        if delivery.get("method") == DELIVERY_PICKUP:
+            shipment = Shipment(method="pickup")
+        else:
+            address = mask(delivery.get("address", ""), Masking.ADDRESS) or None
+            shipment = Shipment(method="mail", address_masked=address)
+        conn.execute(
+            "update orders set shipment = ? where order_id = ?",
+            (shipment.model_dump_json(), row["order_id"]),
+        )
 
     # --- shipping -------------------------------------------------------------------------------
     def ship(self, order_id: str, carrier: str, tracking_number: str, actor: str = "staff") -> OrderView:

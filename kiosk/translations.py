@@ -606,6 +606,8 @@ ENGLISH: dict[str, str] = {
     "领取方式：到服务大厅自提": "Collection: at the service hall",
     "快递：{carrier}，运单号：{number}": "Courier: {carrier}, tracking number: {number}",
     "寄往：{address}": "Sent to: {address}",
+    "到服务大厅自提": "Self-pickup at the service hall",
+    "邮寄至{address}": "By mail to {address}",
     "费用：{amount}": "Fee: {amount}",
     "费用：免费": "Fee: free",
     "该订单的资料不在本机，请到原办理终端或服务窗口修改": "This order's details are not on this kiosk. Please correct them at the kiosk where you applied, or at the service counter",

@@ -157,6 +157,7 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
         await _pay(at, hub, orders)
         await orders_listed(at)
         assert "待发货" in at.text
+        assert "寄往：重庆市渝北区" in at.text  # where it will go, before it has gone
 
         hub.backend.orders.ship(order_id, "顺丰速运", "SF1234567890")
         await at.press("#refresh")
@@ -182,6 +183,7 @@ async def test_self_pickup_needs_no_address_and_ends_collected_at_the_hall(
         orders = await open_orders(at, hub)
         await _pay(at, hub, orders)
         await orders_listed(at)
+        assert "待发货" in at.text and "领取方式：到服务大厅自提" in at.text
         hub.backend.orders.hand_over(order_id)
         await at.press("#refresh")
         await orders_listed(at)

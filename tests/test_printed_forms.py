@@ -288,6 +288,7 @@ def test_the_receipt_says_what_happens_next_with_personal_data_masked(store: Sto
             "¥580",
             "李*",
             "136****0000",
+            "邮寄至重庆市渝北区",
             "1个工作日内",
             "3个工作日内制作证书",
             "扫码查看订单进度",
@@ -295,6 +296,16 @@ def test_the_receipt_says_what_happens_next_with_personal_data_masked(store: Sto
         ),
     )
     assert "13600000000" not in text and "李四" not in text  # the receipt leaves the hall
+    assert "金开大道" not in text
+
+
+def test_the_receipt_says_a_self_pickup_is_collected_at_the_hall(store: Store, tmp_path: Path) -> None:
+    content = _order(store, BusinessCode.NEW)
+    content = replace(content, form={**content.form, Section.DELIVERY.value: {"method": DELIVERY_PICKUP}})
+    zh = _text(_pdf(tmp_path, PrintedForm.RECEIPT, content))
+    assert "领取方式" in zh and "到服务大厅自提" in zh and "邮寄至" not in zh
+    en = _text(_pdf(tmp_path, PrintedForm.RECEIPT, content, "en"))
+    assert "Self-pickupattheservicehall" in en  # _text takes the spaces out
 
 
 def test_the_receipt_in_english(store: Store, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from kiosk.devices.forms.drawing import (
 )
 from kiosk.domain.businesses import Section
 from kiosk.domain.fees import format_yuan
-from kiosk.domain.forms import Masking
+from kiosk.domain.forms import DELIVERY_PICKUP, Masking
 from kiosk.domain.masking import mask
 from kiosk.domain.status import OrderStatus
 from kiosk.i18n import Language, Text
@@ -56,6 +56,12 @@ def receipt_lines(content: FormContent) -> list[tuple[Text, str]]:
     if handler.get("name"):
         who = f"{mask(handler['name'], Masking.NAME)}  {mask(handler.get('mobile', ''), Masking.PHONE)}"
         lines.append((Text("经办人"), who.strip()))
+    delivery = content.form.get(Section.DELIVERY.value, {})
+    if delivery.get("method") == DELIVERY_PICKUP:
+        lines.append((Text("领取方式"), Text("到服务大厅自提")))
+    elif delivery.get("address"):
+        address = mask(delivery["address"], Masking.ADDRESS)
+        lines.append((Text("领取方式"), Text("邮寄至{address}", address=address)))
     return lines
 
 
