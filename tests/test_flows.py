@@ -40,6 +40,7 @@ from kiosk.domain.documents import DocumentKind
 from kiosk.domain.forms import DELIVERY_PICKUP
 from kiosk.domain.samples import sample_form
 from kiosk.domain.status import OrderStatus
+from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted, PaymentAnswered
 from kiosk.screens.order_query import OrdersScreen
@@ -245,6 +246,8 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
         await at.press("#next")
 
         cv2.imwrite(str(tmp_path / "stick" / "scan.png"), synthetic.make_page(900, seed=5))  # a sharper copy
+        await at.on_screen(DocumentCaptureScreen)
+        await at.until(lambda: "审核意见：照片模糊，请重新拍摄" in at.text)  # why it is taken again
         capture = await import_each(at)
         assert capture.documents == (DocumentKind.HANDLER_ID,)  # only the rejected document
         await at.on_screen(ReviewScreen)

@@ -10,7 +10,7 @@ an order (staff testing the camera) nothing is stored."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 
 from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.i18n import Text
+from kiosk.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured
 from kiosk.screens.pixels import Picture, half_block_strips
@@ -69,7 +69,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
     #capture-body { height: 1fr; }
     #camera-side { width: 1fr; }
     #preview { height: 1fr; background: $background; }
-    #current-document { height: 2; padding: 0 1; text-style: bold; }
+    #current-document { height: auto; min-height: 2; padding: 0 1; text-style: bold; }
     #instruction { height: 3; content-align: center middle; text-style: bold; width: 100%; }
     #instruction.refused { color: $warning; }
     #instruction.failed { color: $error; }
@@ -87,14 +87,14 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         *,
         order_id: str | None,
         title: Text = CAPTURE_TITLE,
-        retake: Sequence[DocumentKind] = (),
+        retake: Mapping[DocumentKind, str] | None = None,
         id: str | None = "capture-documents",
     ) -> None:
         super().__init__(id=id)
         self.documents = tuple(documents)
-        # Pages the reviewer rejected: the copy the CA already has does not count; a new one must
-        # be taken (one taken on an earlier visit to this screen, not yet sent, does).
-        self.retake = frozenset(retake)
+        # Pages the reviewer rejected, with the reviewer's note: the copy the CA already has does
+        # not count; a new one must be taken (one taken on an earlier visit, not yet sent, does).
+        self.retake: Mapping[DocumentKind, str] = dict(retake or {})
         self.order_id = order_id
         self.heading = title
         self.thumbnails: dict[DocumentKind, list[Strip]] = {}
@@ -144,7 +144,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             return self.t(ALL_CAPTURED)
         spec = DOCUMENTS[self.current]
         place = self.documents.index(self.current) + 1
-        return self.t(
+        line = self.t(
             Text(
                 "第{number}份，共{total}份：{document}（{hint}）",
                 number=place,
@@ -153,6 +153,10 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
                 hint=spec.hint,
             )
         )
+        note = self.retake.get(self.current)
+        if note:
+            line += "\n" + self.t(Text("审核意见：{note}", note=Bilingual(note, note)))
+        return line
 
     def on_mount(self) -> None:
         self._refresh_widgets()

@@ -122,7 +122,7 @@ async def capture_documents(app: KioskApp, journey: Journey) -> Outcome:
     _, order = _draft(app, journey)
     documents = tuple(journey.rejected_documents) or _documents(app, journey)
     screen = DocumentCaptureScreen(
-        documents, order_id=order.id, title=journey.heading(), retake=tuple(journey.rejected_documents)
+        documents, order_id=order.id, title=journey.heading(), retake=journey.rejected_documents
     )
     done: bool = await app.push_screen_wait(screen)
     return Outcome.NEXT if done else Outcome.BACK
