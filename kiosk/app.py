@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.demo import DemoBackend
     from kiosk.domain.businesses import Business
     from kiosk.domain.catalog import Catalog
+    from kiosk.key_slot import KeySlot
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffGate
     from kiosk.store import Store
@@ -80,6 +81,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._backend_client: BackendClient | None = None
         self._backend_client_made = threading.Lock()
         self._catalog: Catalog | None = None
+        self._key_slot: KeySlot | None = None
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -294,6 +296,18 @@ class KioskApp(App[None], inherit_bindings=False):
                         Text("本终端尚未在服务器注册，请联系大厅工作人员"), code=str(error)
                     ) from None
             return self._backend_client
+
+    def key_slot(self) -> KeySlot:
+        """The key slot, its module opened on first use (call it from a worker)."""
+        from kiosk.key_slot import KeySlot
+
+        with self._backend_client_made:
+            if self._key_slot is None:
+                assert self.settings is not None
+                self._key_slot = KeySlot(
+                    self.settings, self.where, fetch_chain=lambda: self.backend_client().ca_chain()
+                )
+            return self._key_slot
 
     def demo_sms(self, phone: str) -> str:
         """In the demo only: the last SMS the reference backend 'sent' to `phone`, shown on

@@ -23,6 +23,7 @@ class Outcome(StrEnum):
     NEXT = "next"
     BACK = "back"
     LEAVE = "leave"  # home, from any step
+    AGAIN = "again"  # show this step once more (the business was switched under it)
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Journey:
     # for a new order. Only what the reviewer named may change.
     rejected_fields: Mapping[str, str] = field(default_factory=dict)
     rejected_documents: Mapping[DocumentKind, str] = field(default_factory=dict)
+    token_serial: str | None = None  # the key in the slot, once the subscriber confirmed it
+    unit_on_key: Mapping[str, str] = field(default_factory=dict)  # unit_name, uscc its certificate names
 
     @classmethod
     def begin(cls, business: Business) -> Journey:
@@ -102,7 +105,9 @@ class Journey:
 
     def go(self, outcome: Outcome) -> Step | None:
         """Move by a step's outcome; returns the step to show next (None: the journey is over)."""
-        if outcome is Outcome.NEXT:
+        if outcome is Outcome.AGAIN:
+            pass
+        elif outcome is Outcome.NEXT:
             self.position += 1
         elif outcome is Outcome.BACK and self.position > 0:
             self.position -= 1
@@ -110,12 +115,29 @@ class Journey:
             self.ended = True
         return self.step
 
+    def switch(self, business: Business, store: Store | None = None) -> None:
+        """Go on as `business` instead, at the same step (the key's check suggested it, or a
+        renewal found the unit changed). A draft made so far is discarded: its business is
+        fixed; what was typed is carried over into the new one."""
+        step = self.step
+        form = None
+        if self.order_id is not None and store is not None:
+            form = store.order(self.order_id).form
+            store.discard_draft(self.order_id)
+        self.order_id = None
+        self.business, self.steps = business, business.steps
+        self.position = business.steps.index(step) if step in business.steps else 0
+        if form and store is not None:
+            self.draft(store)
+            assert self.order_id is not None
+            store.update_draft(self.order_id, form=form, token_serial=self.token_serial)
+
     def draft(self, store: Store) -> str:
         """The order this journey builds: created on first need, owned by the signed-in
         subscriber. Raises RuntimeError before sign-in (an order always has its owner)."""
         if self.subscriber is None:
             raise RuntimeError("no order before the subscriber is signed in")
         if self.order_id is None:
-            self.order_id = store.create_order(self.business.code).id
+            self.order_id = store.create_order(self.business.code, token_serial=self.token_serial).id
             store.set_owner(self.order_id, self.subscriber.owner)
         return self.order_id

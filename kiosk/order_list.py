@@ -25,10 +25,19 @@ class OrderEntry:
     shipment: Mapping[str, Any] = field(default_factory=dict)  # method, carrier, tracking_number, ...
     held_here: bool = False  # this kiosk holds its form and pictures (a rejection can be fixed here)
     queued_here: bool = False  # submitted here, not yet received by the backend
+    token_serial: str | None = None  # renewal, change, unlock: the key the order is for
 
     @property
     def can_pay(self) -> bool:
         return self.status is OrderStatus.AWAITING_PAYMENT and self.fee_fen > 0
+
+    @property
+    def can_download(self) -> bool:
+        return self.status is OrderStatus.AWAITING_DOWNLOAD and self.token_serial is not None
+
+    @property
+    def can_unlock(self) -> bool:
+        return self.status is OrderStatus.AWAITING_UNLOCK and self.token_serial is not None
 
     @property
     def can_fix(self) -> bool:
@@ -65,6 +74,7 @@ def merge(
             shipment=view.shipment.model_dump(mode="json") if view.shipment else {},
             held_here=str(view.order_id) in held,
             queued_here=str(view.order_id) in waiting,
+            token_serial=view.token_serial,
         )
         for view in views
     }
@@ -80,5 +90,6 @@ def merge(
                 shipment=dict(order.shipment or {}),
                 held_here=True,
                 queued_here=order.id in waiting or order.acknowledged_at is None,
+                token_serial=order.token_serial,
             )
     return sorted(entries.values(), key=lambda entry: entry.created_at, reverse=True)

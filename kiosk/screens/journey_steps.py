@@ -19,6 +19,7 @@ from kiosk.journey import Journey, Outcome, SignedIn
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
     from kiosk.devices.forms.render import PrintedForm
+    from kiosk.domain.forms import FormValues
     from kiosk.screens.printing import FormToPrint
     from kiosk.store import OrderRecord, Store
 
@@ -56,6 +57,27 @@ async def sign_in(app: KioskApp, journey: Journey) -> Outcome:
     return Outcome.NEXT
 
 
+async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
+    from kiosk.domain.businesses import BUSINESSES
+    from kiosk.key_check import unit_on_certificate
+    from kiosk.screens.insert_key import InsertKeyScreen
+
+    screen = InsertKeyScreen(journey.heading(), journey.business.code)
+    outcome, check, switch_to = await app.push_screen_wait(screen)
+    store = app.store
+    assert store is not None
+    if switch_to is not None:  # the key suits another business better: go on with that one
+        journey.switch(BUSINESSES[switch_to], store)
+        return Outcome.AGAIN
+    if outcome is not Outcome.NEXT or check is None:
+        return outcome  # type: ignore[no-any-return]
+    journey.token_serial = check.info.serial
+    journey.unit_on_key = unit_on_certificate(check)
+    _, order = _draft(app, journey)
+    store.update_draft(order.id, token_serial=check.info.serial)
+    return Outcome.NEXT
+
+
 async def select_project(app: KioskApp, journey: Journey) -> Outcome:
     from kiosk.screens.project import ProjectScreen
 
@@ -86,7 +108,34 @@ async def enter_info(app: KioskApp, journey: Journey) -> Outcome:
     if order.project is None:  # a business without a project: its fee does not depend on one
         fee = quote(journey.business, app.catalog(), ()).total_fen
     store.update_draft(order.id, form=typed, fee_fen=fee)
+    if outcome is Outcome.NEXT and await _renewal_needs_change_first(app, journey, typed):
+        return Outcome.AGAIN
     return outcome  # type: ignore[no-any-return]
+
+
+async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: FormValues) -> bool:
+    """The manual: a unit whose information changed does 证书变更 before 证书更新. A renewal
+    whose unit is not the certificate's says so and, if the subscriber agrees, becomes a change
+    (what was typed is kept). True when the journey was switched."""
+    from kiosk.domain.businesses import BUSINESSES, BusinessCode
+    from kiosk.key_check import unit_changed
+    from kiosk.screens.step import ConfirmScreen
+
+    if journey.business.code is not BusinessCode.RENEWAL or not journey.unit_on_key:
+        return False
+    if not unit_changed(journey.unit_on_key, typed.get(Section.UNIT.value, {})):
+        return False
+    question = Text(
+        "单位名称或统一社会信用代码与证书不一致。单位信息已变更的，须先办理“证书变更”，"
+        "再办理证书更新。现在改为办理证书变更吗？"
+    )
+    switch = await app.push_screen_wait(
+        ConfirmScreen(question, yes=Text("改为办理证书变更"), no=Text("返回修改"), id="confirm-change-first")
+    )
+    if switch:
+        assert app.store is not None
+        journey.switch(BUSINESSES[BusinessCode.CHANGE], app.store)
+    return True
 
 
 async def review(app: KioskApp, journey: Journey) -> Outcome:
@@ -153,10 +202,11 @@ async def print_receipt(app: KioskApp, order_id: str, heading: Text) -> bool:
     return done
 
 
-RESUMED_FROM_ORDER_QUERY = frozenset({Step.PAY})
+RESUMED_FROM_ORDER_QUERY = frozenset({Step.PAY, Step.DOWNLOAD_CERT, Step.UNLOCK_TOKEN})
 
 STEP_SCREENS: dict[Step, StepRunner] = {
     Step.SIGN_IN: sign_in,
+    Step.INSERT_TOKEN: insert_token,
     Step.SELECT_PROJECT: select_project,
     Step.ENTER_INFO: enter_info,
     Step.REVIEW: review,
@@ -202,7 +252,18 @@ def _documents(app: KioskApp, journey: Journey) -> tuple[DocumentKind, ...]:
 
 
 def _prefill(journey: Journey) -> dict[str, dict[str, str]]:
-    """What the kiosk already knows: the signed-in mobile is usually the handler's."""
-    if journey.subscriber is None or Section.HANDLER not in journey.business.sections:
-        return {}
-    return {Section.HANDLER.value: {"mobile": journey.subscriber.owner.phone}}
+    """What the kiosk already knows: the signed-in mobile is usually the handler's; the key's
+    certificate names the unit (and, for a change, the unit as it was)."""
+    known: dict[str, dict[str, str]] = {}
+    sections = journey.business.sections
+    unit = journey.unit_on_key
+    if unit and Section.UNIT in sections:
+        known[Section.UNIT.value] = dict(unit)
+    if unit and Section.CERTIFICATE in sections:
+        known[Section.CERTIFICATE.value] = {
+            "company_name": unit.get("unit_name", ""),
+            "uscc": unit.get("uscc", ""),
+        }
+    if journey.subscriber is not None and Section.HANDLER in sections:
+        known[Section.HANDLER.value] = {"mobile": journey.subscriber.owner.phone}
+    return known

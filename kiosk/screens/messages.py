@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from kiosk.devices.printer.job import PrintProgress
     from kiosk.domain.documents import DocumentKind
     from kiosk.i18n import Text
+    from kiosk.key_check import KeyCheck
     from kiosk.store import Store
 
 
@@ -130,3 +131,23 @@ class PaymentAnswered(Message):
 
     payment: PaymentView | None
     error: BackendError | None
+
+
+@dataclass
+class KeySeen(Message):
+    """What is in the key slot now: one key read and judged (check), none or several (count),
+    or a fault reading it (error, for the subscriber)."""
+
+    check: KeyCheck | None
+    count: int
+    error: Text | None = None
+
+
+@dataclass
+class KeyWorkDone(Message):
+    """A download or an unlock at the slot finished (result) or failed (error, for the
+    subscriber; the key may have been pulled out)."""
+
+    result: object | None
+    error: Text | None
+    pulled_out: bool = False

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 QUERY_TITLE = Text("订单查询")
 QUEUED = Text("已保存在本机，联网后自动提交")
-Action = Literal["pay", "fix", "receipt"]
+Action = Literal["pay", "fix", "receipt", "download", "unlock"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,16 @@ async def query_orders(app: KioskApp) -> None:
             await app.push_screen_wait(
                 PaymentScreen(heading, entry.order_id, entry.fee_fen, signed.session_token)
             )
+        elif chosen.action == "download":
+            from kiosk.screens.download import DownloadScreen
+
+            heading = Text("{business} · 下载证书", business=title)
+            await app.push_screen_wait(DownloadScreen(heading, entry, signed.session_token))
+        elif chosen.action == "unlock":
+            from kiosk.screens.unlock import UnlockScreen
+
+            heading = Text("{business} · 解锁", business=title)
+            await app.push_screen_wait(UnlockScreen(heading, entry, signed.session_token))
         elif chosen.action == "fix":
             journey = Journey.resubmission(business(entry.business), signed, entry.order_id, entry.rejection)
             await walk(app, journey)
@@ -111,6 +121,8 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
                 yield from self._detail()
         with Horizontal(id="actions"):
             yield Button(t(Text("付款")), id="pay", variant="success")
+            yield Button(t(Text("下载证书")), id="download", variant="success")
+            yield Button(t(Text("解锁")), id="unlock", variant="success")
             yield Button(t(Text("修改并重新提交")), id="fix", variant="warning")
             yield Button(t(Text("补打回执")), id="receipt", variant="primary")
             yield Button(t(Text("刷新")), id="refresh")
@@ -164,6 +176,8 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         entry = self.entry
         self.query_one("#pay", Button).display = bool(entry and entry.can_pay)
         self.query_one("#fix", Button).display = bool(entry and entry.can_fix)
+        self.query_one("#download", Button).display = bool(entry and entry.can_download)
+        self.query_one("#unlock", Button).display = bool(entry and entry.can_unlock)
         self.query_one("#receipt", Button).display = bool(entry and entry.held_here)
 
     # --- loading, in a worker ------------------------------------------------------------------------
@@ -213,7 +227,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         if self.selected is None and self.entries:
             self.selected = self.entries[0].order_id
         await self.recompose()
-        for action in ("#pay", "#fix"):  # what the order waits for, ready for Enter
+        for action in ("#pay", "#download", "#unlock", "#fix"):  # what the order waits for, ready for Enter
             button = self.query_one(action, Button)
             if button.display:
                 button.focus()
@@ -237,6 +251,10 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
             self._load()
         elif entry is not None and button == "pay" and entry.can_pay:
             self.dismiss(OrderAction("pay", entry))
+        elif entry is not None and button == "download" and entry.can_download:
+            self.dismiss(OrderAction("download", entry))
+        elif entry is not None and button == "unlock" and entry.can_unlock:
+            self.dismiss(OrderAction("unlock", entry))
         elif entry is not None and button == "fix" and entry.can_fix:
             self.dismiss(OrderAction("fix", entry))
         elif entry is not None and button == "receipt" and entry.held_here:

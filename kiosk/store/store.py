@@ -221,8 +221,11 @@ class Store:
         form: FormValues | None = None,
         project: ProjectSelection | None = None,
         fee_fen: int | None = None,
+        token_serial: str | None = None,
     ) -> None:
         changes: dict[str, Any] = {"updated_at": utc_now()}
+        if token_serial is not None:
+            changes["token_serial"] = token_serial
         if form is not None:
             changes["form_sealed"] = self._seal_form(order_id, form)
         if project is not None:

@@ -1,0 +1,137 @@
+"""The health check of the key in the slot, before a business goes on with it: what the
+subscriber is told about it, which business suits it, and what stops this one. Plain Python on
+what the token layer read (no PIN is tried), so a test or a script can ask it without a screen.
+
+- expired, or expiring within 30 days: 证书更新 is suggested;
+- the PIN locked: 在线解锁 comes first (renewal and change need the PIN to download);
+- a certificate this CA did not issue: the kiosk can do nothing with it, and says so;
+- no certificate at all: nothing to renew or change (证书新办 is the way)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from kiosk.devices.token.reading import EXPIRING_SOON_DAYS, TokenInfo
+from kiosk.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.domain.token_policy import TokenPolicy, UnlockRoute
+from kiosk.i18n import Text
+
+NEEDS_A_CERTIFICATE = frozenset({BusinessCode.RENEWAL, BusinessCode.CHANGE})
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    info: TokenInfo
+    findings: tuple[Text, ...]  # what the subscriber should know about this key, in order
+    suggested: BusinessCode | None  # the business that suits the key better, if not this one
+    blocked: Text | None  # why this business cannot go on with this key (None: it can)
+
+    @property
+    def usable(self) -> bool:
+        return self.blocked is None
+
+
+def check_key(
+    info: TokenInfo,
+    business: BusinessCode,
+    policy: TokenPolicy,
+    issuers: Sequence[x509.Certificate] | None = None,
+    now: datetime | None = None,
+) -> KeyCheck:
+    """`issuers`: this CA's issuing certificates (None: not known here, e.g. offline before the
+    chain was ever fetched; the issuer is then not judged)."""
+    now = now or datetime.now(UTC)
+    findings: list[Text] = []
+    suggested: BusinessCode | None = None
+    blocked: Text | None = None
+    current = info.current
+
+    if current is None:
+        findings.append(Text("证书盘上没有证书"))
+        if business in NEEDS_A_CERTIFICATE:
+            blocked = Text("证书盘上没有可更新的证书，请办理“证书新办”")
+            suggested = BusinessCode.NEW
+    elif issuers is not None and not issued_by(current.certificate(), issuers):
+        findings.append(Text("该证书不是本CA签发的（签发者：{issuer}）", issuer=current.issuer))
+        blocked = Text("本机只能办理本CA签发的证书，请联系签发该证书的机构")
+    else:
+        days = current.days_left(now)
+        until = current.not_after.astimezone().strftime("%Y-%m-%d")
+        if days < 0:
+            findings.append(Text("证书已于{date}过期", date=until))
+            suggested = BusinessCode.RENEWAL
+        elif days <= EXPIRING_SOON_DAYS:
+            findings.append(
+                Text("证书将于{date}到期（还剩{days}天），建议办理“证书更新”", date=until, days=days)
+            )
+            suggested = BusinessCode.RENEWAL
+
+    if blocked is None and info.pin.locked:
+        findings.append(Text("证书盘PIN码已被锁定"))
+        if business is not BusinessCode.UNLOCK:
+            suggested = BusinessCode.UNLOCK
+            if business in NEEDS_A_CERTIFICATE:
+                blocked = Text("下载新证书需要PIN码：请先办理“在线解锁”")
+    elif blocked is None and (warning := info.pin.warning()) is not None:
+        findings.append(warning)
+
+    if blocked is None and business is BusinessCode.UNLOCK:
+        advice = policy.unlock_advice(info.serial)
+        findings.append(advice.explanation)
+        if advice.route is UnlockRoute.UNKNOWN:
+            blocked = advice.explanation
+
+    if suggested is business:
+        suggested = None
+    if not findings:
+        findings.append(Text("证书盘状态正常"))
+    return KeyCheck(info, tuple(findings), suggested, blocked)
+
+
+def suggestion_text(check: KeyCheck) -> Text | None:
+    """The offer to switch to the suggested business (a button's label), or None."""
+    if check.suggested is None:
+        return None
+    return Text("改为办理“{business}”", business=BUSINESSES[check.suggested].title)
+
+
+def issuing_certificates(chain_pem: str) -> list[x509.Certificate]:
+    return x509.load_pem_x509_certificates(chain_pem.encode())
+
+
+def issued_by(certificate: x509.Certificate, issuers: Sequence[x509.Certificate]) -> bool:
+    """Signed by one of `issuers` (by signature, not name: another CA may use the same name)."""
+    for issuer in issuers:
+        try:
+            certificate.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return True
+    return False
+
+
+def unit_on_certificate(check: KeyCheck) -> dict[str, str]:
+    """The unit the key's certificate names: {"unit_name": O=…, "uscc": SN=…} (what is there)."""
+    from cryptography.x509.oid import NameOID
+
+    current = check.info.current
+    if current is None:
+        return {}
+    subject = current.certificate().subject
+    known = {}
+    for key, oid in (("unit_name", NameOID.ORGANIZATION_NAME), ("uscc", NameOID.SERIAL_NUMBER)):
+        values = subject.get_attributes_for_oid(oid)
+        if values:
+            known[key] = str(values[0].value)
+    return known
+
+
+def unit_changed(on_certificate: Mapping[str, str], typed_unit: Mapping[str, str]) -> bool:
+    """Whether the unit typed for a renewal is not the one the certificate names (the manual
+    then requires 证书变更 first). A side the certificate does not name is not judged."""
+    return any(typed_unit.get(key, "").strip() != value for key, value in on_certificate.items() if value)
