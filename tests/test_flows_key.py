@@ -167,10 +167,11 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         assert store.order(order_id).token_serial == SELF_SERVICE_SERIAL
         assert hub.backend.orders.view_of(order_id).token_serial == SELF_SERVICE_SERIAL
 
+        assert hub.backend.orders.view_of(order_id).fee_fen == 38_000  # the renewal price
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
-        if "待付款" in at.text:
-            await _pay_in_sandbox(at, hub)
+        assert "待付款" in at.text and "费用：¥380" in at.text
+        await _pay_in_sandbox(at, hub)
         assert "待下载" in at.text
         download = await _download(at)
         assert "新证书已安装到证书盘" in at.text
@@ -270,8 +271,8 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
         order_id = await _apply_for_unlock(at, hub)
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
-        if "待付款" in at.text:
-            await _pay_in_sandbox(at, hub)
+        assert "费用：¥50" in at.text  # the catalog's service fee
+        await _pay_in_sandbox(at, hub)
         assert "待解锁" in at.text
 
         # The rules are checked before the key is touched
@@ -321,8 +322,7 @@ async def test_an_assisted_key_unlocks_only_when_staff_authorise_at_the_kiosk(
         order_id = await _apply_for_unlock(at, hub)
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
-        if "待付款" in at.text:
-            await _pay_in_sandbox(at, hub)
+        await _pay_in_sandbox(at, hub)
         await at.press("#unlock")
         await at.on_screen(UnlockScreen)
         assert "须由大厅工作人员在本机授权后解锁" in at.text

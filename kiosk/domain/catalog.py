@@ -121,6 +121,9 @@ class Catalog:
     media_fee_fen: int
     service_fees_fen: Mapping[str, int]
     extra_documents: Mapping[BusinessCode, tuple[DocumentKind, ...]]
+    # What a renewal is priced as when nothing names the key's certificate types (the CA's
+    # register does, where it has the key's first order).
+    renewal_types: tuple[str, ...] = ()
 
     @property
     def regions(self) -> tuple[CatalogNode, ...]:
@@ -280,7 +283,12 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
         key: reader.fen(raw["service_fees_fen"], key, "service_fees_fen")
         for key in dict(raw.get("service_fees_fen", {}))
     }
+    renewal_types = tuple(str(code) for code in raw.get("renewal_certificate_types", []))
+    for code in renewal_types:
+        if code not in types:
+            raise CatalogError(f"{source}: renewal_certificate_types: unknown certificate type {code!r}")
     return Catalog(
+        renewal_types=renewal_types,
         root=CatalogNode(-1, "", "", children=regions),
         certificate_types=types,
         media_fee_fen=reader.fen(raw, "media_fee_fen", "top level"),

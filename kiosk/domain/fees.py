@@ -40,8 +40,10 @@ def quote(business: Business, catalog: Catalog, certificate_types: Sequence[str]
 
     Raises KeyError for a certificate type the catalog does not know.
     """
-    types = [catalog.certificate_types[code] for code in certificate_types]
     rule = business.fee_rule
+    if rule is FeeRule.RENEWAL_PRICE and not certificate_types:
+        certificate_types = catalog.renewal_types  # the key's types are not named: the catalog's
+    types = [catalog.certificate_types[code] for code in certificate_types]
     if rule is FeeRule.CERTIFICATE_PRICE:
         lines = [FeeLine(cert.title, cert.price_fen) for cert in types]
     elif rule is FeeRule.RENEWAL_PRICE:
