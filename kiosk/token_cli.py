@@ -2,6 +2,8 @@
 
     kiosk token list
     kiosk token make-test --serial 5501AB6C95190035 [--certificate --backend-home DIR] [--blank]
+    kiosk token insert 5501AB6C95190035     (SoftHSM: put a pulled-out key back in the slot)
+    kiosk token pull 5501AB6C95190035       (SoftHSM: take it out, as a hand would)
 
 make-test reads the user PIN and then the SO PIN from stdin (one per line) or asks for them;
 they never appear on the command line, where other users of the machine could read them."""
@@ -25,6 +27,9 @@ def add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     token = commands.add_parser("token", help="the token slot: list keys, make SoftHSM test keys")
     actions = token.add_subparsers(dest="token_command", required=True)
     actions.add_parser("list", help="the keys in the slots, with their certificates and PIN state")
+    for verb, what in (("insert", "put a SoftHSM key into the slot"), ("pull", "pull a SoftHSM key out")):
+        move = actions.add_parser(verb, help=what)
+        move.add_argument("serial")
     make = actions.add_parser("make-test", help="a SoftHSM key with a chosen chip serial (tests, demo)")
     make.add_argument("--serial", required=True, help="16 hex digits: 55…/56… self-service, 11… assisted")
     make.add_argument("--label", default="UKEY")
@@ -53,6 +58,8 @@ def run_token_command(args: argparse.Namespace) -> int:
         if hsm is None:
             print("kiosk token make-test: the configured module is not the kiosk's SoftHSM", file=sys.stderr)
             return 2
+        if args.token_command in ("insert", "pull"):
+            return _move(args.token_command, args.serial, hsm)
         return _make_test(args, hsm)
     except (SettingsError, TokenError) as error:
         print(f"kiosk token: {error}", file=sys.stderr)
@@ -80,6 +87,18 @@ def _list(module: Pkcs11Module) -> int:
             )
         if info.interrupted is not None:
             print("    a renewal was interrupted: the next PIN check finishes or rolls it back")
+    return 0
+
+
+def _move(verb: str, serial: str, hsm: SoftHsm) -> int:
+    from kiosk.devices.token.softhsm import SoftHsmError
+
+    try:
+        (hsm.insert if verb == "insert" else hsm.pull_out)(serial)
+    except SoftHsmError as error:
+        print(f"kiosk token {verb}: {error}", file=sys.stderr)
+        return 1
+    print(f"key {serial.upper()} {'in the slot' if verb == 'insert' else 'pulled out'}")
     return 0
 
 

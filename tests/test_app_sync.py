@@ -12,6 +12,9 @@ from sync_support import queue_order
 from test_app import SIZE, ready, screen_text
 
 from kiosk.app import KioskApp
+from kiosk.cli import main
+from kiosk.demo import DEMO_KEYS
+from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.config import KioskSettings
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.status_line import describe_connection
@@ -105,3 +108,16 @@ async def test_the_demo_starts_the_reference_backend_and_enrols_the_kiosk(where)
         assert "在线 · 无待同步订单" in screen_text(app)
     assert where.device_credentials.stat().st_mode & 0o777 == 0o600
     assert (where.data_dir.parent / "ca-backend" / "backend.sqlite3").exists()
+
+    # The demo's keys wait outside the slot; a person puts one in and takes it out by command
+    hsm = SoftHsm(where.data_dir / "softhsm")
+    for serial, _ in DEMO_KEYS:
+        folder = hsm.folder_of(serial)
+        assert folder is not None and folder.parent != hsm.tokens_dir
+    serial = DEMO_KEYS[0][0]
+    home = ["--home", str(where.data_dir.parent)]
+    assert main([*home, "token", "insert", serial]) == 0
+    assert hsm.folder_of(serial).parent == hsm.tokens_dir  # type: ignore[union-attr]
+    assert main([*home, "token", "insert", serial]) == 1  # already in: said, nothing moved
+    assert main([*home, "token", "pull", serial]) == 0
+    assert hsm.folder_of(serial).parent != hsm.tokens_dir  # type: ignore[union-attr]
