@@ -13,9 +13,9 @@ from test_app import SIZE, ready, screen_text
 
 from kiosk.app import KioskApp
 from kiosk.cli import main
+from kiosk.config import KioskSettings
 from kiosk.demo import DEMO_KEYS
 from kiosk.devices.token.softhsm import SoftHsm
-from kiosk.config import KioskSettings
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.status_line import describe_connection
 from kiosk.store import Store
