@@ -707,4 +707,5 @@ ENGLISH: dict[str, str] = {
     "没有工作人员在场时，请拨打客服电话申请远程协助解锁": "With no staff at hand, call the service line for a remote assisted unlock",
     "工作人员工号": "Staff ID",
     "工作人员PIN": "Staff PIN",
+    "付款成功，谢谢！下一步：{action}": "Paid, thank you! Next: {action}",
 }

@@ -134,8 +134,13 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
         switch.display = offer is not None
         if offer is not None:
             switch.label = self.t(offer)
-        self.query_one("#next", Button).disabled = check is None or not check.usable
-        if check is not None and not check.usable and offer is not None:
+        next_button = self.query_one("#next", Button)
+        next_button.disabled = check is None or not check.usable
+        # What Enter does follows the key: use it, or switch to the business that suits it.
+        # (A disabled button hands the focus on, so after a pulled key it would sit on 返回首页.)
+        if check is not None and check.usable:
+            next_button.focus()
+        elif check is not None and offer is not None:
             switch.focus()
 
     # --- answers ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.i18n import Bilingual, Text
 from kiosk.order_list import OrderEntry
@@ -134,6 +134,15 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
         self.finished(message.result)
 
     # --- buttons ---------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the last field starts the work; in another, moves on to the next field."""
+        event.stop()
+        fields = [field for field in self.query(Input) if not field.disabled]
+        if event.input is fields[-1]:
+            self.start()
+        else:
+            self.focus_next()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "start":

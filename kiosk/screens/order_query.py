@@ -63,8 +63,9 @@ async def query_orders(app: KioskApp) -> None:
         title = business(entry.business).title
         if chosen.action == "pay":
             heading = Text("{business} · 付款", business=title)
+            after = NEXT_ACTIONS[business(entry.business).fulfilled_as]
             await app.push_screen_wait(
-                PaymentScreen(heading, entry.order_id, entry.fee_fen, signed.session_token)
+                PaymentScreen(heading, entry.order_id, entry.fee_fen, signed.session_token, after=after)
             )
         elif chosen.action == "download":
             from kiosk.screens.download import DownloadScreen

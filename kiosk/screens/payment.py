@@ -74,9 +74,12 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         amount_fen: int,
         session: str | None,
         *,
+        after: Text | None = None,
         id: str | None = "payment",
     ) -> None:
         super().__init__(id=id)
+        # What the order waits for once paid (shipping, a download at the slot, an unlock).
+        self.paid_text = Text("付款成功，谢谢！下一步：{action}", action=after) if after else PAID
         self.heading, self.order_id, self.amount_fen, self.session = heading, order_id, amount_fen, session
         self.channel: Channel | None = None
         self.payment: PaymentView | None = None
@@ -213,7 +216,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
                 self._qr = qr_strips(payment.code_url)
             self.payment = payment
             if payment.status == "paid":
-                self.state, self.state_kind = PAID, "paid"
+                self.state, self.state_kind = self.paid_text, "paid"
                 self._stop.set()
                 self.query_one("#done", Button).focus()
             elif payment.status == "expired":
