@@ -26,6 +26,8 @@ CORE_MODULES = [
     "kiosk.token_cli",
     "kiosk.journey",
     "kiosk.order_list",
+    "kiosk.key_check",
+    "kiosk.key_slot",
 ]
 
 
