@@ -70,6 +70,14 @@ def key_slot(tmp_path: Path, ca: CertificateAuthority) -> Slot:
     return Slot(hsm, hsm.module(), ca)
 
 
+def registered_key(hub: Hub, tmp_path: Path, serial: str, days: int = 365) -> Slot:
+    """A key with a certificate from the hub's CA, its SO PIN in the hub's registry."""
+    slot = key_slot(tmp_path, hub.backend.ca)
+    slot.make_key(serial, days=days)
+    hub.backend.tokens.register(serial, SO_PIN)
+    return slot
+
+
 def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, slot: Slot):  # type: ignore[no-untyped-def]
     stick = picture_stick(tmp_path / "stick")
     return kiosk_at_hall(
@@ -142,9 +150,7 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    slot = key_slot(tmp_path, hub.backend.ca)
-    slot.make_key(SELF_SERVICE_SERIAL, days=20)  # expiring soon
-    hub.backend.tokens.register(SELF_SERVICE_SERIAL, SO_PIN)
+    slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL, days=20)  # expiring soon
     old = slot.read(SELF_SERVICE_SERIAL).current
     assert old is not None
 
@@ -192,9 +198,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    slot = key_slot(tmp_path, hub.backend.ca)
-    slot.make_key(SELF_SERVICE_SERIAL_56)
-    hub.backend.tokens.register(SELF_SERVICE_SERIAL_56, SO_PIN)
+    slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL_56)
 
     async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
         await start_business(at, BusinessCode.RENEWAL)
@@ -263,9 +267,7 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hub = hub_for_kiosk
-    slot = key_slot(tmp_path, hub.backend.ca)
-    slot.make_key(SELF_SERVICE_SERIAL)
-    hub.backend.tokens.register(SELF_SERVICE_SERIAL, SO_PIN)
+    slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL)
 
     async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
         order_id = await _apply_for_unlock(at, hub)
@@ -313,9 +315,7 @@ async def test_an_assisted_key_unlocks_only_when_staff_authorise_at_the_kiosk(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
-    slot = key_slot(tmp_path, hub.backend.ca)
-    slot.make_key(ASSISTED_SERIAL)
-    hub.backend.tokens.register(ASSISTED_SERIAL, SO_PIN)
+    slot = registered_key(hub, tmp_path, ASSISTED_SERIAL)
     hub.backend.tokens.add_staff("S001", "赵工作", "864213")
 
     async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
