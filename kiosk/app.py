@@ -82,6 +82,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._backend_client_made = threading.Lock()
         self._catalog: Catalog | None = None
         self._key_slot: KeySlot | None = None
+        self._key_slot_made = threading.Lock()
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -301,7 +302,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """The key slot, its module opened on first use (call it from a worker)."""
         from kiosk.key_slot import KeySlot
 
-        with self._backend_client_made:
+        with self._key_slot_made:
             if self._key_slot is None:
                 assert self.settings is not None
                 self._key_slot = KeySlot(

@@ -130,7 +130,7 @@ class Journey:
         if form and store is not None:
             self.draft(store)
             assert self.order_id is not None
-            store.update_draft(self.order_id, form=form, token_serial=self.token_serial)
+            store.update_draft(self.order_id, form=form)  # the new draft has the key's serial already
 
     def draft(self, store: Store) -> str:
         """The order this journey builds: created on first need, owned by the signed-in

@@ -1,6 +1,6 @@
 """The kiosk's key slot as the journeys use it: the PKCS#11 module opened on first need, the
-token policy, and the subjects of this CA's issuing certificates (fetched once from the backend
-and kept beside the store, so the issuer check works offline too). Plain Python: a screen calls
+token policy, and this CA's issuing certificates (fetched once from the backend and kept beside
+the store, so the issuer check works offline too). Plain Python: a screen calls
 it from thread workers, a script or a test directly."""
 
 from __future__ import annotations

@@ -179,7 +179,12 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         assert "待付款" in at.text and "费用：¥380" in at.text
         await _pay_in_sandbox(at, hub)
         assert "待下载" in at.text
-        download = await _download(at)
+        download = await _download(at, "Wr0ngPin9")  # a wrong PIN: said, nothing on the key changes
+        assert "PIN码错误" in at.text and not download.done
+        await at.type_into("#pin", USER_PIN)
+        await at.press("#start")  # 重试
+        await at.messages.wait(KeyWorkDone, lambda done: done.error is None)
+        await at.pilot.pause()
         assert "新证书已安装到证书盘" in at.text
         assert f"芯片号：{SELF_SERVICE_SERIAL}" in at.text
         assert "证书主题：" in at.text and SAMPLE_UNIT["unit_name"] in at.text

@@ -74,7 +74,7 @@ async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
     journey.token_serial = check.info.serial
     journey.unit_on_key = unit_on_certificate(check)
     _, order = _draft(app, journey)
-    store.update_draft(order.id, token_serial=check.info.serial)
+    store.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
     return Outcome.NEXT
 
 

@@ -18,6 +18,7 @@ from kiosk.i18n import Bilingual, Text
 from kiosk.order_list import OrderEntry
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone
+from kiosk.screens.pane import Pane
 from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="masthead"):
             yield Static(self.t(self.heading), id="title")
-        from kiosk.screens.pane import Pane
-
         with Pane(id="key-work-body"):
             yield Static(self.t(self.opening()), id="key-work-state")
             yield from self.fields()

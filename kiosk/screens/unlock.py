@@ -17,6 +17,7 @@ from kiosk.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
 
 if TYPE_CHECKING:
+    from kiosk.contract import UnlockResult
     from kiosk.devices.token.module import Pkcs11Module
     from kiosk.devices.token.unlock import UnlockOutcome
 
@@ -111,12 +112,10 @@ class UnlockScreen(KeyWorkScreen):
             )
         return outcome
 
-    def _report(self, grant_id: str, result: object) -> None:
+    def _report(self, grant_id: str, result: UnlockResult) -> None:
         """Best effort: a report lost here only means the next grant offers both SO PINs."""
         from kiosk.backend_client.errors import BackendError
-        from kiosk.contract import UnlockResult
 
-        assert isinstance(result, UnlockResult)
         try:
             self.kiosk.backend_client().unlock_result(grant_id, result, self.session_token)
         except BackendError as error:
