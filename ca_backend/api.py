@@ -27,6 +27,7 @@ from kiosk.contract import (
     HEADER_SUBSCRIBER,
     AttachmentReceipt,
     CertificateIssued,
+    CertificateList,
     CertificateRequest,
     EventList,
     FormUpdate,
@@ -286,6 +287,17 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     )
     def download_certificate(order_id: UUID, body: CertificateRequest, who: Who) -> CertificateIssued:
         return backend.certificates.download(who, str(order_id), body)
+
+    @app.get(
+        f"{API_PREFIX}/units/{{unit_code}}/certificates",
+        response_model=CertificateList,
+        responses=PROBLEMS,
+        tags=["certificates"],
+    )
+    def unit_certificates(
+        unit_code: Annotated[str, Path(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")], who: Who
+    ) -> CertificateList:
+        return CertificateList(certificates=backend.certificates.valid_for_unit(who, unit_code))
 
     @app.get(
         f"{API_PREFIX}/crl",

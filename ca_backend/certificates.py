@@ -4,15 +4,16 @@ request and bound to the token serial that asked; the CRL."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import sqlite3
+from datetime import UTC, datetime
 
 from cryptography import x509
 
 from ca_backend.database import Database
-from ca_backend.errors import conflict, unprocessable
+from ca_backend.errors import ApiError, conflict, unprocessable
 from ca_backend.orders import Caller, Orders
-from ca_backend.pki import CertificateAuthority, CsrError, SubjectInfo
-from kiosk.contract import CertificateIssued, CertificateRequest
+from ca_backend.pki import CertificateAuthority, CsrError, Issued, SubjectInfo
+from kiosk.contract import CertificateIssued, CertificateRequest, CertificateSummary
 from kiosk.domain.businesses import Section
 from kiosk.domain.catalog import Catalog, ProjectSelection
 from kiosk.domain.status import OrderStatus
@@ -20,6 +21,7 @@ from kiosk.domain.subjects import serial_hex
 from kiosk.i18n import Text
 
 DEFAULT_VALIDITY_DAYS = 365  # when the order names no certificate type
+COUNTER_ORDER = ""  # a certificate issued at the CA's counter, through no kiosk order
 
 
 class Certificates:
@@ -48,23 +50,8 @@ class Certificates:
             issued_now = self.ca.issue(request.csr_pem, subject, validity_days)
         except CsrError as error:
             raise unprocessable("bad_csr", Text("证书请求无效：{detail}", detail=str(error))) from None
-        cert = issued_now.certificate
         with self.db.write() as conn:
-            conn.execute(
-                "insert into certificates (serial_hex, order_id, token_serial, subject, unit_code,"
-                " not_before,"
-                " not_after, pem) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    issued_now.serial_hex,
-                    order_id,
-                    request.token_serial,
-                    issued_now.subject,
-                    subject.serial_number,
-                    cert.not_valid_before_utc.isoformat(),
-                    cert.not_valid_after_utc.isoformat(),
-                    issued_now.pem,
-                ),
-            )
+            self._record(conn, issued_now, request.token_serial, order_id, subject.serial_number)
             row = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
             self.orders.move(
                 conn,
@@ -75,6 +62,63 @@ class Certificates:
                 certificate_serial=issued_now.serial_hex,
             )
         return self._issued(issued_now.pem, issued_now.subject)
+
+    def issue_at_counter(
+        self, request_pem: str, subject: SubjectInfo, validity_days: int, token_serial: str
+    ) -> str:
+        """A key's first certificate, made at the CA's own counter (the demo's keys): recorded
+        in the register like every other, so it can be listed and revoked."""
+        issued = self.ca.issue(request_pem, subject, validity_days)
+        with self.db.write() as conn:
+            self._record(conn, issued, token_serial, COUNTER_ORDER, subject.serial_number)
+        return issued.pem
+
+    def valid_for_unit(self, caller: Caller, unit_code: str) -> list[CertificateSummary]:
+        """The unit's keys that hold a valid certificate, the newest certificate of each (a
+        renewed key's older one is not a key of its own). Certificates are public; a session is
+        still required so that only a signed-in subscriber may look."""
+        if caller.subscriber is None:
+            raise ApiError(401, "session_required", Text("请先登录"))
+        now = datetime.now(UTC).isoformat()
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "select * from certificates where unit_code = ? and revoked_at is null and not_after > ?"
+                " order by not_before desc",
+                (unit_code, now),
+            ).fetchall()
+        newest: dict[str, CertificateSummary] = {}
+        for row in rows:
+            newest.setdefault(
+                row["token_serial"],
+                CertificateSummary(
+                    serial_hex=row["serial_hex"],
+                    token_serial=row["token_serial"],
+                    subject=row["subject"],
+                    not_before=datetime.fromisoformat(row["not_before"]),
+                    not_after=datetime.fromisoformat(row["not_after"]),
+                ),
+            )
+        return list(newest.values())
+
+    @staticmethod
+    def _record(
+        conn: sqlite3.Connection, issued: Issued, token_serial: str, order_id: str, unit_code: str
+    ) -> None:
+        cert = issued.certificate
+        conn.execute(
+            "insert into certificates (serial_hex, order_id, token_serial, subject, unit_code,"
+            " not_before, not_after, pem) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                issued.serial_hex,
+                order_id,
+                token_serial,
+                issued.subject,
+                unit_code,
+                cert.not_valid_before_utc.isoformat(),
+                cert.not_valid_after_utc.isoformat(),
+                issued.pem,
+            ),
+        )
 
     def crl_der(self) -> bytes:
         with self.db.connect() as conn:

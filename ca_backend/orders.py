@@ -34,6 +34,7 @@ from kiosk.domain.documents import DOCUMENTS, MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.domain.fees import quote
 from kiosk.domain.forms import DELIVERY_PICKUP, Masking, check_form
 from kiosk.domain.masking import mask
+from kiosk.domain.redirect import can_redirect
 from kiosk.domain.status import IllegalTransition, OrderStatus, transition
 from kiosk.i18n import Text
 from kiosk.store.sealing import Sealer
@@ -93,6 +94,16 @@ class Orders:
                 ).fetchone()
                 if target is None or not self._visible(target, caller):
                     raise not_found(Text("没有找到要改派的订单"))
+                shipment = json.loads(target["shipment"]) if target["shipment"] else {}
+                if not can_redirect(
+                    BusinessCode(target["business"]),
+                    OrderStatus(target["status"]),
+                    shipment.get("method"),
+                    shipment.get("tracking_number"),
+                ):
+                    raise conflict("not_redirectable", Text("该订单当前不能改派"))
+            elif business.code is BusinessCode.REDIRECT:
+                raise unprocessable("no_redirect_target", Text("改派须指明要改派的订单"))
             conn.execute(
                 "insert into orders (order_id, business, status, subscriber_id, device_id,"
                 " form_sealed, project,"

@@ -249,6 +249,20 @@ class CertificateIssued(WireModel):
     chain_pem: list[str]  # issuing CA, then root
 
 
+class CertificateSummary(WireModel):
+    """One of a unit's keys as the CA's register has it: its chip and its newest valid certificate."""
+
+    serial_hex: str
+    token_serial: str
+    subject: str
+    not_before: datetime
+    not_after: datetime
+
+
+class CertificateList(WireModel):
+    certificates: list[CertificateSummary]
+
+
 # --- unlock ------------------------------------------------------------------------------------
 class UnlockGrantRequest(WireModel):
     token_serial: TokenSerial

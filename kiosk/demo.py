@@ -82,10 +82,10 @@ def _make_demo_keys(where: Locations, backend: Backend) -> None:
         so_pin = "".join(secrets.choice("0123456789") for _ in range(8))
         hsm.make_token(serial, "UKEY", user_pin=DEMO_KEY_PIN, so_pin=so_pin)
         backend.tokens.register(serial, so_pin)
-        issue_first_certificate(hsm.module(), serial, DEMO_KEY_PIN, _issuer(backend, subject, days))
+        issue_first_certificate(hsm.module(), serial, DEMO_KEY_PIN, _issuer(backend, subject, days, serial))
         hsm.pull_out(serial)
     backend.tokens.add_staff(*DEMO_STAFF)
 
 
-def _issuer(backend: Backend, subject: SubjectInfo, days: int) -> Callable[[str], str]:
-    return lambda request_pem: backend.ca.issue(request_pem, subject, days).pem
+def _issuer(backend: Backend, subject: SubjectInfo, days: int, serial: str) -> Callable[[str], str]:
+    return lambda request_pem: backend.certificates.issue_at_counter(request_pem, subject, days, serial)

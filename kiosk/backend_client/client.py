@@ -28,7 +28,9 @@ from kiosk.contract import (
     HEADER_SUBSCRIBER,
     AttachmentReceipt,
     CertificateIssued,
+    CertificateList,
     CertificateRequest,
+    CertificateSummary,
     Channel,
     EventList,
     FormUpdate,
@@ -174,6 +176,11 @@ class BackendClient:
         return self._call(
             "POST", f"/orders/{order_id}/certificate", CertificateIssued, body=request, session=session
         )
+
+    def unit_certificates(self, unit_code: str, session: str | None = None) -> list[CertificateSummary]:
+        """The unit's keys holding a valid certificate (a lost one is chosen from these to revoke)."""
+        path = f"/units/{unit_code}/certificates"
+        return self._call("GET", path, CertificateList, session=session).certificates
 
     def crl(self) -> bytes:
         return self._raw("GET", "/crl", "application/pkix-crl")
