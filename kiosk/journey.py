@@ -50,6 +50,8 @@ class Journey:
     rejected_documents: Mapping[DocumentKind, str] = field(default_factory=dict)
     token_serial: str | None = None  # the key in the slot, once the subscriber confirmed it
     unit_on_key: Mapping[str, str] = field(default_factory=dict)  # unit_name, uscc its certificate names
+    redirect_of: str | None = None  # 改派: the order whose shipment changes, once chosen
+    is_resubmission: bool = False  # answering a rejection of a submitted order (not a new draft)
 
     @classmethod
     def begin(cls, business: Business) -> Journey:
@@ -75,11 +77,15 @@ class Journey:
             order_id=order_id,
             rejected_fields=fields,
             rejected_documents=documents,
+            is_resubmission=True,
         )
 
-    @property
-    def is_resubmission(self) -> bool:
-        return self.steps[0] is not Step.SIGN_IN and self.order_id is not None
+    @classmethod
+    def redirecting(cls, business: Business, subscriber: SignedIn, order_id: str) -> Journey:
+        """改派 from 订单查询: signed in already, and the order to redirect already chosen."""
+        skipped = (Step.SIGN_IN, Step.SELECT_ORDER)
+        steps = tuple(step for step in business.steps if step not in skipped)
+        return cls(business, steps, subscriber=subscriber, redirect_of=order_id)
 
     def heading(self) -> Text:
         """What the masthead says: the business, how far along, and this step."""
@@ -138,6 +144,8 @@ class Journey:
         if self.subscriber is None:
             raise RuntimeError("no order before the subscriber is signed in")
         if self.order_id is None:
-            self.order_id = store.create_order(self.business.code, token_serial=self.token_serial).id
+            self.order_id = store.create_order(
+                self.business.code, token_serial=self.token_serial, redirect_of=self.redirect_of
+            ).id
             store.set_owner(self.order_id, self.subscriber.owner)
         return self.order_id

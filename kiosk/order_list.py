@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from kiosk.backend_client.sync import record_view
 from kiosk.contract import OrderView
 from kiosk.domain.businesses import BusinessCode
+from kiosk.domain.redirect import can_redirect
 from kiosk.domain.status import OrderStatus
+from kiosk.i18n import Text
+from kiosk.journey import SignedIn
 from kiosk.store import OrderRecord, Store
+
+if TYPE_CHECKING:
+    from kiosk.backend_client.client import BackendClient
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,9 @@ class OrderEntry:
     shipment: Mapping[str, Any] = field(default_factory=dict)  # method, carrier, tracking_number, ...
     held_here: bool = False  # this kiosk holds its form and pictures (a rejection can be fixed here)
     queued_here: bool = False  # submitted here, not yet received by the backend
-    token_serial: str | None = None  # renewal, change, unlock: the key the order is for
+    token_serial: str | None = None  # renewal, change, unlock, revoke: the key the order is for
+    redirect_of: str | None = None  # 改派: the order it redirected
+    revoked_at: str | None = None  # 注销: when the CA revoked the key's certificates
 
     @property
     def can_pay(self) -> bool:
@@ -38,6 +48,13 @@ class OrderEntry:
     @property
     def can_unlock(self) -> bool:
         return self.status is OrderStatus.AWAITING_UNLOCK and self.token_serial is not None
+
+    @property
+    def can_redirect(self) -> bool:
+        """改派 can be asked for (the backend has the order; see kiosk.domain.redirect)."""
+        return not self.queued_here and can_redirect(
+            self.business, self.status, self.shipment.get("method"), self.shipment.get("tracking_number")
+        )
 
     @property
     def can_fix(self) -> bool:
@@ -75,6 +92,8 @@ def merge(
             held_here=str(view.order_id) in held,
             queued_here=str(view.order_id) in waiting,
             token_serial=view.token_serial,
+            redirect_of=str(view.redirect_of) if view.redirect_of else None,
+            revoked_at=view.revoked_at.isoformat() if view.revoked_at else None,
         )
         for view in views
     }
@@ -91,5 +110,58 @@ def merge(
                 held_here=True,
                 queued_here=order.id in waiting or order.acknowledged_at is None,
                 token_serial=order.token_serial,
+                redirect_of=order.redirect_of,
             )
     return sorted(entries.values(), key=lambda entry: entry.created_at, reverse=True)
+
+
+def fetch_orders(client: BackendClient, store: Store, signed: SignedIn) -> list[OrderView]:
+    """The backend's list of the subscriber's orders (with their session), or, signed in by
+    staff while offline, this kiosk's orders of that phone, each asked after by the kiosk. What
+    the backend says is recorded in the store. Raises BackendError."""
+    if signed.session_token is not None:
+        views = client.list_orders(signed.session_token)
+    else:
+        held = [order for order in orders_of(store, signed.owner.phone) if order.acknowledged_at]
+        views = [client.get_order(order.id) for order in held]
+    for view in views:
+        record_view(store, view)
+    return views
+
+
+def entries_of(store: Store, phone: str, views: Iterable[OrderView]) -> list[OrderEntry]:
+    """订单查询's entries: the backend's views joined with what this kiosk holds for `phone`."""
+    local = orders_of(store, phone)
+    queued = [order.id for order in local if store.outbox_head(order.id) is not None]
+    return merge(views, local, queued)
+
+
+def shipment_lines(entry: OrderEntry) -> list[Text | str]:
+    """How the key goes (or went): to be collected, collected, the parcel and where to."""
+    shipment = entry.shipment
+    if not shipment:
+        return []
+    if shipment.get("method") == "pickup":
+        if entry.status is OrderStatus.COMPLETED:
+            return [Text("已在服务大厅自提")]
+        return [Text("领取方式：到服务大厅自提")]
+    lines: list[Text | str] = []
+    if shipment.get("tracking_number"):
+        lines.append(
+            Text(
+                "快递：{carrier}，运单号：{number}",
+                carrier=shipment.get("carrier") or "",
+                number=shipment["tracking_number"],
+            )
+        )
+    if shipment.get("address_masked"):
+        lines.append(Text("寄往：{address}", address=shipment["address_masked"]))
+    return lines
+
+
+def local_day(timestamp: str) -> str:
+    """An ISO timestamp as the kiosk's local date."""
+    try:
+        return datetime.fromisoformat(timestamp).astimezone().strftime("%Y-%m-%d")
+    except ValueError:
+        return timestamp[:10]

@@ -66,6 +66,23 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         yield running
 
 
+@pytest.fixture
+def hub_for_kiosk(tmp_path: Path, where: Locations) -> Iterator[Hub]:
+    """A running backend this test's kiosk is enrolled with (its credentials in the kiosk's home)."""
+    with running_hub(tmp_path / "backend") as hub:
+        hub.credentials.save(where.device_credentials)
+        yield hub
+
+
+@pytest.fixture
+def hub_quick_sms(tmp_path: Path, where: Locations) -> Iterator[Hub]:
+    """As hub_for_kiosk, and one phone may sign in again at once: the test made the subscriber's
+    earlier orders in a visit of its own, and the SMS resend wait would only slow it down."""
+    with running_hub(tmp_path / "backend", sms_resend_after_s=0) as hub:
+        hub.credentials.save(where.device_credentials)
+        yield hub
+
+
 @pytest.fixture(scope="session")
 def demo_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo camera's generated video (about 3 s to make), made once for the whole run."""

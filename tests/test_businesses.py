@@ -97,7 +97,13 @@ def test_renewal_says_change_comes_first() -> None:
 
 def test_which_steps_need_the_backend() -> None:
     online = {step for step, spec in STEPS.items() if spec.needs_backend}
-    assert online == {Step.SELECT_ORDER, Step.PAY, Step.DOWNLOAD_CERT, Step.UNLOCK_TOKEN}
+    assert online == {
+        Step.SELECT_ORDER,
+        Step.SELECT_CERTIFICATE,
+        Step.PAY,
+        Step.DOWNLOAD_CERT,
+        Step.UNLOCK_TOKEN,
+    }
     assert STEPS[Step.SUBMIT].connectivity is Connectivity.QUEUED
     assert STEPS[Step.SIGN_IN].connectivity is Connectivity.STAFF_FALLBACK
     for spec in STEPS.values():

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import cv2
-import pytest
-from backend_support import Hub, running_hub
+from backend_support import Hub
 from flow_support import (
     PHONE,
     AtKiosk,
@@ -50,13 +49,6 @@ from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.submit import Delivery, SubmitScreen
 from kiosk.store import Store
-
-
-@pytest.fixture
-def hub_for_kiosk(tmp_path: Path, where) -> Hub:  # type: ignore[no-untyped-def]
-    with running_hub(tmp_path / "backend") as hub:
-        hub.credentials.save(where.device_credentials)
-        yield hub
 
 
 def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, camera: str = ""):  # type: ignore[no-untyped-def]

@@ -9,19 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from backend_support import Hub, running_hub
-from flow_support import (
-    PHONE,
-    AtKiosk,
-    fill_form,
-    import_each,
-    kiosk_at_hall,
-    open_orders,
-    orders_listed,
-    picture_stick,
-    print_everything,
-    sign_in,
-    start_business,
+from backend_support import Hub
+from flow_support import PHONE, AtKiosk, fill_form, open_orders, orders_listed, sign_in, start_business
+from key_flow_support import (
+    at_hall,
+    key_read,
+    key_slot,
+    paperwork,
+    pay_in_sandbox,
+    registered_key,
 )
 from textual.widgets import Input
 from token_support import (
@@ -29,27 +25,21 @@ from token_support import (
     NEW_USER_PIN,
     SELF_SERVICE_SERIAL,
     SELF_SERVICE_SERIAL_56,
-    SO_PIN,
     USER_PIN,
-    Slot,
     assert_usable,
     needs_softhsm,
     subject_for,
 )
 
 from ca_backend.pki import CertificateAuthority
-from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.samples import SAMPLE_UNIT, sample_form
 from kiosk.domain.status import OrderStatus
 from kiosk.screens.download import DownloadScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.insert_key import InsertKeyScreen
-from kiosk.screens.messages import KeyWorkDone, OrderSubmitted, PaymentAnswered
-from kiosk.screens.payment import PaymentScreen
-from kiosk.screens.review import ReviewScreen
+from kiosk.screens.messages import KeyWorkDone
 from kiosk.screens.step import ConfirmScreen
-from kiosk.screens.submit import Delivery, SubmitScreen
 from kiosk.screens.unlock import UnlockScreen
 from kiosk.store import Store
 
@@ -58,85 +48,7 @@ pytestmark = needs_softhsm
 NEW_NAME = "东方中讯数字科技有限公司"
 
 
-@pytest.fixture
-def hub_for_kiosk(tmp_path: Path, where) -> Hub:  # type: ignore[no-untyped-def]
-    with running_hub(tmp_path / "backend") as hub:
-        hub.credentials.save(where.device_credentials)
-        yield hub
-
-
-def key_slot(tmp_path: Path, ca: CertificateAuthority) -> Slot:
-    hsm = SoftHsm(tmp_path / "softhsm").ensure()
-    return Slot(hsm, hsm.module(), ca)
-
-
-def registered_key(hub: Hub, tmp_path: Path, serial: str, days: int = 365) -> Slot:
-    """A key with a certificate from the hub's CA, its SO PIN in the hub's registry."""
-    slot = key_slot(tmp_path, hub.backend.ca)
-    slot.make_key(serial, days=days)
-    hub.backend.tokens.register(serial, SO_PIN)
-    return slot
-
-
-def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, slot: Slot):  # type: ignore[no-untyped-def]
-    stick = picture_stick(tmp_path / "stick")
-    return kiosk_at_hall(
-        where,
-        store,
-        clock,
-        hub.server.base_url,
-        camera="",
-        stick=stick,
-        token_softhsm_conf=slot.hsm.conf,
-        token_poll_s=0.05,
-    )
-
-
-async def _key_read(at: AtKiosk) -> InsertKeyScreen:
-    screen: InsertKeyScreen = await at.on_screen(InsertKeyScreen)
-    await at.until(lambda: screen.check is not None)
-    await at.pilot.pause()
-    return screen
-
-
-async def _paperwork(at: AtKiosk, form: dict[str, dict[str, str]]) -> str:
-    """From the information step to the printed receipt; returns the order's number."""
-    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
-    fill_form(at, form)
-    await at.pilot.pause()
-    await at.press("#next")
-    await at.on_screen(ReviewScreen)
-    await at.press("#next")
-    await print_everything(at)
-    await import_each(at)
-    submit: SubmitScreen = await at.on_screen(SubmitScreen)
-    await at.press("#next")
-    await at.messages.wait(OrderSubmitted)
-    await at.until(lambda: submit.delivery is Delivery.RECEIVED)
-    order_id = submit.order_id
-    await at.press("#next")
-    await print_everything(at)
-    await at.until(lambda: len(at.app.screen_stack) == 1)
-    assert info is not None
-    return order_id
-
-
-async def _pay_in_sandbox(at: AtKiosk, hub: Hub) -> None:
-    await at.press("#pay")
-    await at.on_screen(PaymentScreen)
-    await at.press("#channel-alipay")
-    shown = await at.messages.wait(PaymentAnswered, lambda answer: answer.payment is not None)
-    assert shown.payment is not None
-    hub.backend.payments.sandbox_pay(shown.payment.payment_id)
-    await at.messages.wait(
-        PaymentAnswered, lambda answer: answer.payment is not None and answer.payment.status == "paid"
-    )
-    await at.pilot.pause()
-    await at.press("#done")
-    await orders_listed(at)
-
-
-async def _download(at: AtKiosk, pin: str = USER_PIN) -> DownloadScreen:
+async def download_with(at: AtKiosk, pin: str = USER_PIN) -> DownloadScreen:
     await at.press("#download")
     screen: DownloadScreen = await at.on_screen(DownloadScreen)
     await at.type_into("#pin", pin)
@@ -154,10 +66,10 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     old = slot.read(SELF_SERVICE_SERIAL).current
     assert old is not None
 
-    async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         await start_business(at, BusinessCode.RENEWAL)
         await sign_in(at, hub)
-        key = await _key_read(at)
+        key = await key_read(at)
         assert f"芯片号：{SELF_SERVICE_SERIAL}" in at.text
         assert f"O={SAMPLE_UNIT['unit_name']}" in at.text  # the subject, as the manual shows it
         assert "到期（还剩19天），建议办理“证书更新”" in at.text
@@ -169,7 +81,7 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         assert info.query_one("#field-unit-unit_name", Input).value == SAMPLE_UNIT["unit_name"]
         assert info.query_one("#field-unit-uscc", Input).value == SAMPLE_UNIT["uscc"]
         assert info.query_one("#field-handler-mobile", Input).value == PHONE
-        order_id = await _paperwork(at, sample_form(BusinessCode.RENEWAL))
+        order_id = await paperwork(at, sample_form(BusinessCode.RENEWAL))
         assert store.order(order_id).token_serial == SELF_SERVICE_SERIAL
         assert hub.backend.orders.view_of(order_id).token_serial == SELF_SERVICE_SERIAL
 
@@ -177,9 +89,9 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
         assert "待付款" in at.text and "费用：¥380" in at.text
-        await _pay_in_sandbox(at, hub)
+        await pay_in_sandbox(at, hub)
         assert "待下载" in at.text
-        download = await _download(at, "Wr0ngPin9")  # a wrong PIN: said, nothing on the key changes
+        download = await download_with(at, "Wr0ngPin9")  # a wrong PIN: said, nothing on the key changes
         assert "PIN码错误" in at.text and not download.done
         await at.type_into("#pin", USER_PIN)
         await at.press("#start")  # 重试
@@ -199,16 +111,85 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     assert hub.backend.orders.view_of(order_id).status is OrderStatus.COMPLETED
 
 
+async def _retry(at: AtKiosk) -> KeyWorkDone:
+    """重试 on the key-work page, and the worker's report of it."""
+    before = len(at.messages.of(KeyWorkDone))
+    await at.press("#start")
+    await at.messages.wait(KeyWorkDone, lambda _: len(at.messages.of(KeyWorkDone)) > before)
+    await at.pilot.pause()
+    return at.messages.of(KeyWorkDone)[before]
+
+
+def _renewal_awaiting_download(hub: Hub, serial: str) -> str:
+    """A renewal the subscriber applied for and paid in an earlier visit: 待下载."""
+    with hub.client(subscriber=hub.sign_in(PHONE)) as client:
+        order_id = hub.submitted_order(
+            client, BusinessCode.RENEWAL, form=sample_form(BusinessCode.RENEWAL), token_serial=serial
+        )
+        hub.backend.orders.approve(order_id, "王审核")
+        payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "alipay"}).json()
+        hub.backend.payments.sandbox_pay(payment["payment_id"])
+    assert hub.backend.orders.view_of(order_id).status is OrderStatus.AWAITING_DOWNLOAD
+    return order_id
+
+
+async def test_a_key_pulled_out_while_its_certificate_is_issued_gets_it_on_the_retry(
+    where, store: Store, clock, hub_quick_sms: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub = hub_quick_sms
+    slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL, days=20)
+    old = slot.read(SELF_SERVICE_SERIAL).current
+    assert old is not None
+    order_id = _renewal_awaiting_download(hub, SELF_SERVICE_SERIAL)
+
+    # The subscriber pulls the key out while the CA is issuing: the new pair and request are on
+    # it, the certificate comes back to a slot that is empty (a real pull: SoftHSM's files go).
+    download = hub.backend.certificates.download
+    pulls = []
+
+    def pulled_while_issuing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        issued = download(*args, **kwargs)
+        if not pulls:
+            pulls.append(True)
+            slot.hsm.pull_out(SELF_SERVICE_SERIAL)
+        return issued
+
+    monkeypatch.setattr(hub.backend.certificates, "download", pulled_while_issuing)
+
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
+        await open_orders(at, hub)
+        assert "待下载" in at.text
+        screen = await download_with(at, USER_PIN)
+        assert pulls and "证书盘操作失败，请重新插入证书盘后再试" in at.text and not screen.done
+        assert at.app.screen.query_one("#start").label.plain == "重试"  # type: ignore[attr-defined]
+
+        again = await _retry(at)  # with the key still out: asked for, by its chip number
+        assert again.error is not None and f"请插入芯片号为{SELF_SERVICE_SERIAL}的证书盘" in at.text
+
+        slot.hsm.insert(SELF_SERVICE_SERIAL)  # put back: the retry finishes what was begun
+        assert (await _retry(at)).error is None
+        assert "新证书已安装到证书盘" in at.text and screen.done
+        await at.press("#done")
+        await orders_listed(at)
+        assert "状态：完成" in at.text
+
+    new = slot.read(SELF_SERVICE_SERIAL).current
+    assert new is not None and new.serial_hex != old.serial_hex
+    issued = hub.backend.orders.view_of(order_id).certificate_serial
+    assert new.serial_hex == issued  # the one certificate the CA issued, not a second one
+    assert_usable(slot, SELF_SERVICE_SERIAL)
+
+
 async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject_comes(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
 ) -> None:
     hub = hub_for_kiosk
     slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL_56)
 
-    async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         await start_business(at, BusinessCode.RENEWAL)
         await sign_in(at, hub)
-        await _key_read(at)
+        await key_read(at)
         await at.press("#next")
         await at.on_screen(InfoEntryScreen)
         renamed = sample_form(BusinessCode.RENEWAL, unit={"unit_name": NEW_NAME}, invoice={"title": NEW_NAME})
@@ -228,7 +209,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
             unit={"unit_name": NEW_NAME},
             invoice={"title": NEW_NAME},
         )
-        order_id = await _paperwork(at, changed)
+        order_id = await paperwork(at, changed)
         held = store.order(order_id)
         assert held.business is BusinessCode.CHANGE and held.token_serial == SELF_SERVICE_SERIAL_56
 
@@ -237,7 +218,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
         assert "待下载" in at.text and "#pay" not in [
             b.id for b in at.app.screen.query("Button") if b.display
         ]
-        await _download(at)
+        await download_with(at)
         assert f"O={NEW_NAME}" in at.text
         await at.press("#done")
 
@@ -249,9 +230,9 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
 async def _apply_for_unlock(at: AtKiosk, hub: Hub) -> str:
     await start_business(at, BusinessCode.UNLOCK)
     await sign_in(at, hub)
-    await _key_read(at)
+    await key_read(at)
     await at.press("#next")
-    return await _paperwork(at, sample_form(BusinessCode.UNLOCK))
+    return await paperwork(at, sample_form(BusinessCode.UNLOCK))
 
 
 async def _unlock(at: AtKiosk, pin: str, staff: tuple[str, str] | None = None) -> UnlockScreen:
@@ -274,12 +255,12 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
     hub = hub_for_kiosk
     slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL)
 
-    async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         order_id = await _apply_for_unlock(at, hub)
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
         assert "费用：¥50" in at.text  # the catalog's service fee
-        await _pay_in_sandbox(at, hub)
+        await pay_in_sandbox(at, hub)
         assert "待解锁" in at.text
 
         # The rules are checked before the key is touched
@@ -323,11 +304,11 @@ async def test_an_assisted_key_unlocks_only_when_staff_authorise_at_the_kiosk(
     slot = registered_key(hub, tmp_path, ASSISTED_SERIAL)
     hub.backend.tokens.add_staff("S001", "赵工作", "864213")
 
-    async with _at_hall(where, store, clock, hub, tmp_path, slot) as at:
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         order_id = await _apply_for_unlock(at, hub)
         hub.backend.orders.approve(order_id, "王审核")
         await open_orders(at, hub)
-        await _pay_in_sandbox(at, hub)
+        await pay_in_sandbox(at, hub)
         await at.press("#unlock")
         await at.on_screen(UnlockScreen)
         assert "须由大厅工作人员在本机授权后解锁" in at.text
@@ -355,7 +336,7 @@ async def test_a_key_from_another_ca_is_refused_and_no_key_is_waited_for(
     hub = hub_for_kiosk
     foreign = key_slot(tmp_path, CertificateAuthority(tmp_path / "other-ca"))
 
-    async with _at_hall(where, store, clock, hub, tmp_path, foreign) as at:
+    async with at_hall(where, store, clock, hub, tmp_path, foreign) as at:
         await start_business(at, BusinessCode.RENEWAL)
         await sign_in(at, hub)
         screen: InsertKeyScreen = await at.on_screen(InsertKeyScreen)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_support import Hub, running_hub
+from backend_support import Hub
 from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button, Input
@@ -50,13 +50,6 @@ async def signing_in(where, store: Store, clock, backend_url: str) -> AsyncItera
         await app.push_screen(screen, results.append)
         await pilot.pause()
         yield SigningIn(app, pilot, screen, messages, results)
-
-
-@pytest.fixture
-def hub_for_kiosk(tmp_path: Path, where) -> Any:  # type: ignore[no-untyped-def]
-    with running_hub(tmp_path / "backend") as hub:
-        hub.credentials.save(where.device_credentials)
-        yield hub
 
 
 async def _type(pilot: Any, field: str, text: str) -> None:

@@ -64,11 +64,14 @@ class Slot:
         user_pin: str = USER_PIN,
         so_pin: str = SO_PIN,
         days: int = 365,
+        issue: IssueCertificate | None = None,
     ) -> int:
-        """A key in the slot; returns its slot id."""
+        """A key in the slot; returns its slot id. Its certificate comes from `issue`, or
+        straight from the CA (then the backend's register does not know it)."""
         self.hsm.make_token(serial, label, user_pin=user_pin, so_pin=so_pin)
         if certificate:
-            issue_first_certificate(self.module, serial, user_pin, issuer(self.ca, days=days), kind)
+            chosen = issue or issuer(self.ca, days=days)
+            issue_first_certificate(self.module, serial, user_pin, chosen, kind)
         return self.slot_of(serial)
 
     def slot_of(self, serial: str) -> int:

@@ -167,7 +167,8 @@ def check_section(section: Section, values: Mapping[str, str]) -> dict[str, Text
 
 def cross_field_problems(form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Section, str], Text]:
     """Rules between fields: the invoice title is the unit name; a VAT special invoice needs
-    the bank, account, phone and address; mail delivery needs a recipient, phone and address."""
+    the bank, account, phone and address; mail delivery needs a recipient, phone and address;
+    改派 is by mail."""
     problems: dict[tuple[Section, str], Text] = {}
     invoice = form.get(Section.INVOICE, {})
     unit_name = v.normalize_text(form.get(Section.UNIT, {}).get("unit_name", ""))
@@ -182,6 +183,9 @@ def cross_field_problems(form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Se
                         "增值税专用发票须填写{field}", field=field_spec(Section.INVOICE, key).label
                     )
     delivery = form.get(Section.DELIVERY, {})
+    if Section.REDIRECT_REASON in form and delivery.get("method") == DELIVERY_PICKUP:
+        # 改派 sends the key out again; a parcel already waiting at the hall needs no order.
+        problems[(Section.DELIVERY, "method")] = Text("改派须选择邮寄，并填写新的邮寄地址")
     if delivery.get("method") == DELIVERY_MAIL:
         for key in ("recipient", "phone", "address"):
             if not delivery.get(key, "").strip():

@@ -12,6 +12,7 @@ class Step(StrEnum):
     SIGN_IN = "sign_in"
     INSERT_TOKEN = "insert_token"
     SELECT_ORDER = "select_order"
+    SELECT_CERTIFICATE = "select_certificate"
     SELECT_PROJECT = "select_project"
     ENTER_INFO = "enter_info"
     REVIEW = "review"
@@ -61,6 +62,12 @@ STEPS: dict[Step, StepSpec] = {
             Text("选择订单"),
             Connectivity.ONLINE,
             Text("网络不通，只能选择在本机办理的订单"),
+        ),
+        StepSpec(
+            Step.SELECT_CERTIFICATE,
+            Text("选择证书"),
+            Connectivity.ONLINE,
+            Text("网络不通，暂时无法查询该单位的证书，请稍后再办理"),
         ),
         StepSpec(Step.SELECT_PROJECT, Text("项目选择"), Connectivity.LOCAL),
         StepSpec(Step.ENTER_INFO, Text("录入信息"), Connectivity.LOCAL),

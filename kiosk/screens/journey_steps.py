@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 from kiosk.domain.businesses import Business, Section
 from kiosk.domain.documents import DocumentKind
 from kiosk.domain.fees import quote
-from kiosk.domain.steps import Step
+from kiosk.domain.steps import STEPS, Step
 from kiosk.i18n import Text
 from kiosk.journey import Journey, Outcome, SignedIn
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
+    from kiosk.contract import CertificateSummary
     from kiosk.devices.forms.render import PrintedForm
     from kiosk.domain.forms import FormValues
+    from kiosk.order_list import OrderEntry
+    from kiosk.screens.choose import Choice
     from kiosk.screens.printing import FormToPrint
     from kiosk.store import OrderRecord, Store
 
@@ -76,6 +79,68 @@ async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
     _, order = _draft(app, journey)
     store.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
     return Outcome.NEXT
+
+
+async def select_order(app: KioskApp, journey: Journey) -> Outcome:
+    """改派: which of the subscriber's orders is to be sent another way."""
+    from kiosk.screens.choose import ChooseScreen
+
+    signed = journey.subscriber
+    assert signed is not None and app.store is not None
+    store = app.store
+
+    def load() -> list[Choice]:
+        from kiosk.order_list import entries_of, fetch_orders
+
+        views = fetch_orders(app.backend_client(), store, signed)
+        entries = entries_of(store, signed.owner.phone, views)
+        return [order_choice(entry) for entry in entries if entry.can_redirect]
+
+    screen = ChooseScreen(
+        journey.heading(),
+        intro=Text("请选择要改派的订单（尚未发货、自提改邮寄，或已寄出被退回的）"),
+        empty=Text("没有可以改派的订单：只有邮寄或自提证书盘、尚未领取的订单可以改派"),
+        offline=STEPS[Step.SELECT_ORDER].offline_note,
+        load=load,
+        chosen=journey.redirect_of,
+        id="select-order",
+    )
+    outcome, chosen = await app.push_screen_wait(screen)
+    if chosen is not None:
+        journey.redirect_of = chosen
+        if journey.order_id is not None:  # came back to pick another: the draft follows
+            store.update_draft(journey.order_id, redirect_of=chosen)
+    return outcome  # type: ignore[no-any-return]
+
+
+async def select_certificate(app: KioskApp, journey: Journey) -> Outcome:
+    """证书注销: which of the unit's keys was lost (the CA revokes that key's certificates)."""
+    from kiosk.screens.choose import ChooseScreen
+
+    store, order = _draft(app, journey)
+    signed = journey.subscriber
+    assert signed is not None
+    form = order.form or {}
+    unit_code = (form.get(Section.CERTIFICATE.value) or form.get(Section.UNIT.value) or {}).get("uscc", "")
+
+    def load() -> list[Choice]:
+        keys = app.backend_client().unit_certificates(unit_code, signed.session_token)
+        return [certificate_choice(key) for key in keys]
+
+    screen = ChooseScreen(
+        journey.heading(),
+        intro=Text("请选择丢失的证书盘（按芯片号），注销后该证书盘上的证书立即失效"),
+        empty=Text("没有找到统一社会信用代码为{code}的有效证书，请返回上一步核对", code=unit_code),
+        offline=STEPS[Step.SELECT_CERTIFICATE].offline_note,
+        load=load,
+        chosen=order.token_serial,
+        id="select-certificate",
+    )
+    outcome, chosen = await app.push_screen_wait(screen)
+    if chosen is not None:
+        journey.token_serial = chosen
+        store.update_draft(order.id, token_serial=chosen)
+    return outcome  # type: ignore[no-any-return]
 
 
 async def select_project(app: KioskApp, journey: Journey) -> Outcome:
@@ -151,6 +216,7 @@ async def review(app: KioskApp, journey: Journey) -> Outcome:
         order.project,
         order.fee_fen,
         documents,
+        acts_on=_acts_on(order),
     )
     return await app.push_screen_wait(screen)  # type: ignore[no-any-return]
 
@@ -207,6 +273,8 @@ RESUMED_FROM_ORDER_QUERY = frozenset({Step.PAY, Step.DOWNLOAD_CERT, Step.UNLOCK_
 STEP_SCREENS: dict[Step, StepRunner] = {
     Step.SIGN_IN: sign_in,
     Step.INSERT_TOKEN: insert_token,
+    Step.SELECT_ORDER: select_order,
+    Step.SELECT_CERTIFICATE: select_certificate,
     Step.SELECT_PROJECT: select_project,
     Step.ENTER_INFO: enter_info,
     Step.REVIEW: review,
@@ -218,6 +286,41 @@ STEP_SCREENS: dict[Step, StepRunner] = {
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+def order_choice(entry: OrderEntry) -> Choice:
+    """An order as 改派 lists it: what, when, its state, and how its key goes now."""
+    from kiosk.domain.businesses import BUSINESSES
+    from kiosk.domain.status import STATUS_TITLES
+    from kiosk.order_list import local_day, shipment_lines
+    from kiosk.screens.choose import Choice
+
+    line = Text(
+        "{business} · {day} · {status} · 订单号{order}",
+        business=BUSINESSES[entry.business].title,
+        day=local_day(entry.created_at),
+        status=STATUS_TITLES[entry.status],
+        order=entry.order_id[:8],
+    )
+    return Choice(entry.order_id, [line, *shipment_lines(entry)])
+
+
+def certificate_choice(key: CertificateSummary) -> Choice:
+    from kiosk.order_list import local_day
+    from kiosk.screens.choose import Choice
+
+    return Choice(
+        key.token_serial,
+        [
+            Text("芯片号：{serial}", serial=key.token_serial),
+            Text("证书主题：{subject}", subject=key.subject),
+            Text(
+                "有效期：{start} 至 {end}",
+                start=local_day(key.not_before.isoformat()),
+                end=local_day(key.not_after.isoformat()),
+            ),
+        ],
+    )
+
+
 def printable(app: KioskApp, order_id: str, form: PrintedForm) -> FormToPrint:
     """A form of the order, rendered when the printer worker gets to it (from the store as it is
     then: the receipt says 'queued' or 'received' truthfully)."""
@@ -245,6 +348,17 @@ def _draft(app: KioskApp, journey: Journey) -> tuple[Store, OrderRecord]:
     if not journey.is_resubmission:
         app.session.order_id = order_id  # the idle wipe discards it while it is a draft
     return store, store.order(order_id)
+
+
+def _acts_on(order: OrderRecord) -> list[Text]:
+    """What the order is for, beyond its form: the key (renewal, change, unlock, revoke) or the
+    order whose shipment changes (改派)."""
+    lines = []
+    if order.token_serial:
+        lines.append(Text("证书盘芯片号：{serial}", serial=order.token_serial))
+    if order.redirect_of:
+        lines.append(Text("改派订单：{order}", order=order.redirect_of))
+    return lines
 
 
 def _documents(app: KioskApp, journey: Journey) -> tuple[DocumentKind, ...]:

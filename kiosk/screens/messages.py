@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from kiosk.domain.documents import DocumentKind
     from kiosk.i18n import Text
     from kiosk.key_check import KeyCheck
+    from kiosk.screens.choose import Choice
     from kiosk.store import Store
 
 
@@ -151,3 +152,12 @@ class KeyWorkDone(Message):
     result: object | None
     error: Text | None
     pulled_out: bool = False
+
+
+# --- choosing what a business acts on (kiosk/screens/choose.py) --------------------------------------
+@dataclass
+class ChoicesLoaded(Message):
+    """The things to choose from (None when they could not be read, and why)."""
+
+    choices: list[Choice] | None
+    error: BackendError | None

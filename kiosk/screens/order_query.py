@@ -17,14 +17,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from kiosk.domain.businesses import BUSINESSES, Section, business
+from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section, business
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
 from kiosk.domain.fees import format_yuan
 from kiosk.domain.forms import field_spec
 from kiosk.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.i18n import Bilingual, Text
 from kiosk.journey import Journey, SignedIn
-from kiosk.order_list import OrderEntry
+from kiosk.order_list import OrderEntry, local_day, shipment_lines
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 QUERY_TITLE = Text("订单查询")
 QUEUED = Text("已保存在本机，联网后自动提交")
-Action = Literal["pay", "fix", "receipt", "download", "unlock"]
+Action = Literal["pay", "fix", "receipt", "download", "unlock", "redirect"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ async def query_orders(app: KioskApp) -> None:
 
             heading = Text("{business} · 解锁", business=title)
             await app.push_screen_wait(UnlockScreen(heading, entry, signed.session_token))
+        elif chosen.action == "redirect":
+            await walk(app, Journey.redirecting(business(BusinessCode.REDIRECT), signed, entry.order_id))
         elif chosen.action == "fix":
             journey = Journey.resubmission(business(entry.business), signed, entry.order_id, entry.rejection)
             await walk(app, journey)
@@ -125,6 +127,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
             yield Button(t(Text("下载证书")), id="download", variant="success")
             yield Button(t(Text("解锁")), id="unlock", variant="success")
             yield Button(t(Text("修改并重新提交")), id="fix", variant="warning")
+            yield Button(t(Text("改派")), id="redirect", variant="warning")
             yield Button(t(Text("补打回执")), id="receipt", variant="primary")
             yield Button(t(Text("刷新")), id="refresh")
             yield Button(t(Text("返回首页")), id="leave")
@@ -140,7 +143,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
 
     def _entry_line(self, entry: OrderEntry) -> str:
         t = self.t
-        day = _local_day(entry.created_at)
+        day = local_day(entry.created_at)
         state = QUEUED if entry.queued_here else STATUS_TITLES[entry.status]
         mark = "▶ " if entry.order_id == self.selected else ""
         return f"{mark}{t(BUSINESSES[entry.business].title)} · {day}\n  {t(state)} · {entry.order_id[:8]}"
@@ -158,14 +161,15 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         lines: list[Text | str] = [
             Text("订单号：{order}", order=entry.order_id),
             Text("业务：{business}", business=BUSINESSES[entry.business].title),
-            Text("办理日期：{day}", day=_local_day(entry.created_at)),
+            Text("办理日期：{day}", day=local_day(entry.created_at)),
             Text("状态：{status}", status=QUEUED if entry.queued_here else STATUS_TITLES[entry.status]),
             Text("费用：{amount}", amount=format_yuan(entry.fee_fen))
             if entry.fee_fen
             else Text("费用：免费"),
         ]
         lines += _rejection_lines(entry)
-        lines += _shipment_lines(entry)
+        lines += _what_it_did(entry)
+        lines += shipment_lines(entry)
         if entry.status is OrderStatus.REJECTED and not entry.held_here:
             lines.append(Text("该订单的资料不在本机，请到原办理终端或服务窗口修改"))
         if not entry.queued_here:
@@ -179,6 +183,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         self.query_one("#fix", Button).display = bool(entry and entry.can_fix)
         self.query_one("#download", Button).display = bool(entry and entry.can_download)
         self.query_one("#unlock", Button).display = bool(entry and entry.can_unlock)
+        self.query_one("#redirect", Button).display = bool(entry and entry.can_redirect)
         self.query_one("#receipt", Button).display = bool(entry and entry.held_here)
 
     # --- loading, in a worker ------------------------------------------------------------------------
@@ -187,34 +192,24 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         """The backend's list of the subscriber's orders (with their session), or, signed in by
         staff while offline, this kiosk's orders of that phone, each asked after by the kiosk."""
         from kiosk.backend_client.errors import BackendError
-        from kiosk.backend_client.sync import record_view
-        from kiosk.order_list import orders_of
+        from kiosk.order_list import fetch_orders
 
         store = self.kiosk.store
         assert store is not None
         try:
-            client = self.kiosk.backend_client()
-            if self.signed.session_token is not None:
-                views = client.list_orders(self.signed.session_token)
-            else:
-                held = [order for order in orders_of(store, self.signed.owner.phone) if order.acknowledged_at]
-                views = [client.get_order(order.id) for order in held]
+            views = fetch_orders(self.kiosk.backend_client(), store, self.signed)
         except BackendError as error:
             self.post_message(OrdersListed(None, error))
             return
-        for view in views:
-            record_view(store, view)
         self.post_message(OrdersListed(views, None))
 
     async def on_orders_listed(self, message: OrdersListed) -> None:
         from kiosk.backend_client.errors import Offline
-        from kiosk.order_list import merge, orders_of
+        from kiosk.order_list import entries_of
 
         store = self.kiosk.store
         assert store is not None
-        local = orders_of(store, self.signed.owner.phone)
-        queued = [order.id for order in local if store.outbox_head(order.id) is not None]
-        self.entries = merge(message.views or [], local, queued)
+        self.entries = entries_of(store, self.signed.owner.phone, message.views or [])
         self.loaded = True
         error = message.error
         if error is None:
@@ -256,10 +251,25 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
             self.dismiss(OrderAction("download", entry))
         elif entry is not None and button == "unlock" and entry.can_unlock:
             self.dismiss(OrderAction("unlock", entry))
+        elif entry is not None and button == "redirect" and entry.can_redirect:
+            self.dismiss(OrderAction("redirect", entry))
         elif entry is not None and button == "fix" and entry.can_fix:
             self.dismiss(OrderAction("fix", entry))
         elif entry is not None and button == "receipt" and entry.held_here:
             self.dismiss(OrderAction("receipt", entry))
+
+
+def _what_it_did(entry: OrderEntry) -> list[Text | str]:
+    """A revocation's time; which order a 改派 redirected."""
+    lines: list[Text | str] = []
+    if entry.revoked_at:
+        when = datetime.fromisoformat(entry.revoked_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(Text("注销时间：{time}（已列入证书吊销列表）", time=when))
+    if entry.token_serial and entry.business is BusinessCode.REVOKE:
+        lines.append(Text("证书盘芯片号：{serial}", serial=entry.token_serial))
+    if entry.redirect_of:
+        lines.append(Text("改派订单：{order}", order=entry.redirect_of))
+    return lines
 
 
 def _rejection_lines(entry: OrderEntry) -> list[Text | str]:
@@ -283,32 +293,3 @@ def _rejection_lines(entry: OrderEntry) -> list[Text | str]:
             title = str(kind)
         lines.append(Text("需重新拍摄：{document}（{note}）", document=title, note=Bilingual(note, note)))
     return lines
-
-
-def _shipment_lines(entry: OrderEntry) -> list[Text | str]:
-    shipment = entry.shipment
-    if not shipment:
-        return []
-    if shipment.get("method") == "pickup":
-        if entry.status is OrderStatus.COMPLETED:
-            return [Text("已在服务大厅自提")]
-        return [Text("领取方式：到服务大厅自提")]
-    lines: list[Text | str] = []
-    if shipment.get("tracking_number"):
-        lines.append(
-            Text(
-                "快递：{carrier}，运单号：{number}",
-                carrier=shipment.get("carrier") or "",
-                number=shipment["tracking_number"],
-            )
-        )
-    if shipment.get("address_masked"):
-        lines.append(Text("寄往：{address}", address=shipment["address_masked"]))
-    return lines
-
-
-def _local_day(timestamp: str) -> str:
-    try:
-        return datetime.fromisoformat(timestamp).astimezone().strftime("%Y-%m-%d")
-    except ValueError:
-        return timestamp[:10]

@@ -4,7 +4,7 @@ documents still to capture. 上一步 goes back to correct; 下一步 confirms."
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -65,9 +65,11 @@ class ReviewScreen(StepScreen[Outcome]):
         fee_fen: int,
         documents: tuple[DocumentKind, ...],
         *,
+        acts_on: Sequence[Text] = (),
         id: str | None = "review",
     ) -> None:
         super().__init__(heading, id=id)
+        self.acts_on = acts_on  # the key or the order the business is for
         self.business, self.catalog = business, catalog
         self.form, self.project, self.fee_fen, self.documents = form, project, fee_fen, documents
 
@@ -77,11 +79,18 @@ class ReviewScreen(StepScreen[Outcome]):
             yield Static(
                 t(Text("请核对以下信息，确认无误后点击“确认无误”；需要修改请点“上一步”")), classes="warning"
             )
+            if self.acts_on:
+                yield Static(t(Text("办理对象")), classes="section")
+                for line in self.acts_on:
+                    yield Static(t(line), classes="line")
             if self.project is not None:
                 yield Static(t(Text("证书应用项目")), classes="section")
                 for line in project_lines(self.catalog, self.business, self.project):
                     yield Static(t(line), classes="line")
-            yield Static(t(Text("费用合计：{amount}", amount=format_yuan(self.fee_fen))), classes="section")
+            total = Text("费用合计：免费")
+            if self.fee_fen:
+                total = Text("费用合计：{amount}", amount=format_yuan(self.fee_fen))
+            yield Static(t(total), classes="section")
             for line in field_lines(self.business.sections, self.form):
                 yield Static(t(line), classes="section" if line.startswith("【") else "line")
             yield Static(t(Text("所需资料（签字盖章后拍摄）：")), classes="section")

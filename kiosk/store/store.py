@@ -222,10 +222,13 @@ class Store:
         project: ProjectSelection | None = None,
         fee_fen: int | None = None,
         token_serial: str | None = None,
+        redirect_of: str | None = None,
     ) -> None:
         changes: dict[str, Any] = {"updated_at": utc_now()}
         if token_serial is not None:
             changes["token_serial"] = token_serial
+        if redirect_of is not None:
+            changes["redirect_of"] = redirect_of
         if form is not None:
             changes["form_sealed"] = self._seal_form(order_id, form)
         if project is not None:
