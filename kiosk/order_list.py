@@ -154,6 +154,8 @@ def shipment_lines(entry: OrderEntry) -> list[Text | str]:
                 number=shipment["tracking_number"],
             )
         )
+    elif entry.status is OrderStatus.COMPLETED:
+        lines.append(Text("改派已受理，等待重新寄出"))  # a returned parcel, redirected
     if shipment.get("address_masked"):
         lines.append(Text("寄往：{address}", address=shipment["address_masked"]))
     return lines

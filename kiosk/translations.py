@@ -725,4 +725,5 @@ ENGLISH: dict[str, str] = {
     "该订单当前不能改派": "This order cannot be redirected now",
     "改派须指明要改派的订单": "A redirection must name the order to redirect",
     "费用合计：免费": "Total: free",
+    "改派已受理，等待重新寄出": "Redirection accepted: waiting to be sent again",
 }

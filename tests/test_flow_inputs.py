@@ -268,3 +268,23 @@ def test_the_payment_qr_drawn_in_the_terminal_decodes_to_the_providers_link() ->
     big = cv2.resize(picture, None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)
     decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(big)
     assert decoded == link
+
+
+async def test_each_of_three_redirect_reasons_is_shown_in_full_and_chosen_by_keyboard(
+    where, store: Store, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import RadioSet
+
+    redirect = BUSINESSES[BusinessCode.REDIRECT]
+    async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
+        screen = InfoEntryScreen(HEADING, redirect.sections, {})
+        answers: list[object] = []
+        await at.app.push_screen(screen, answers.append)
+        await at.pilot.pause()
+        reasons = screen.query_one("#field-redirect_reason-reason", RadioSet)
+        assert reasons.has_class("stacked")  # one under another, so no title is cut short
+        assert "退回件重新邮寄" in at.text and "自提改邮寄" in at.text
+        reasons.focus()
+        await at.pilot.press("down", "down", "enter")
+        assert reasons.pressed_button is not None
+        assert reasons.pressed_button.id == "field-redirect_reason-reason-returned"

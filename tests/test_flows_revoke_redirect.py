@@ -230,6 +230,10 @@ async def test_a_returned_parcel_is_sent_again_from_the_order_query(
         redirect_id = await from_review(at)
         listing = await orders_listed(at)  # back on the list the journey started from
         hub.backend.orders.approve(redirect_id, "王审核")
+        await at.press("#refresh")
+        listing = await orders_listed(at)
+        await _select(at, listing, mailed)
+        assert "改派已受理，等待重新寄出" in at.text and "寄往：四川省成都市****" in at.text
         # The hall sends it again: a new tracking number to the new address.
         hub.backend.orders.ship(mailed, "顺丰速运", "SF100000000002")
         await at.press("#refresh")

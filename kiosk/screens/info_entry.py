@@ -51,6 +51,7 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
     .field-label { width: 24; padding-top: 1; text-align: right; padding-right: 1; }
     .field-row Input { width: 46; }
     .field-row RadioSet { width: 46; layout: horizontal; height: auto; }
+    .field-row RadioSet.stacked { layout: vertical; }
     .field-message { width: 1fr; padding-top: 1; padding-left: 1; color: $error; height: auto; }
     .field-message.note { color: $warning; }
     #info-summary { height: auto; padding: 0 2; color: $error; text-style: bold; }
@@ -110,7 +111,9 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
             mark = "*" if spec.required else ""
             yield Static(f"{mark}{self.t(spec.label)}", classes="field-label")
             if spec.choices:
-                with RadioSet(id=ident, disabled=not editable):
+                # Two choices fit side by side; more are listed one under another, in full.
+                stacked = "stacked" if len(spec.choices) > 2 else ""
+                with RadioSet(id=ident, disabled=not editable, classes=stacked):
                     for code, title in spec.choices:
                         yield RadioButton(self.t(title), value == code, id=f"{ident}-{code}")
             else:
