@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -135,3 +136,29 @@ def unit_changed(on_certificate: Mapping[str, str], typed_unit: Mapping[str, str
     """Whether the unit typed for a renewal is not the one the certificate names (the manual
     then requires 证书变更 first). A side the certificate does not name is not judged."""
     return any(typed_unit.get(key, "").strip() != value for key, value in on_certificate.items() if value)
+
+
+class DescribedCertificate(Protocol):
+    """A certificate as the subscriber is shown it: on the key, in the CA's register, just issued."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def not_before(self) -> datetime: ...
+    @property
+    def not_after(self) -> datetime: ...
+
+
+def certificate_lines(serial: str, certificate: DescribedCertificate | None) -> list[Text]:
+    """A key as the subscriber reads it, wherever it is shown: chip number, subject, validity."""
+    lines = [Text("芯片号：{serial}", serial=serial)]
+    if certificate is not None:
+        lines.append(Text("证书主题：{subject}", subject=certificate.subject))
+        lines.append(
+            Text(
+                "有效期：{start} 至 {end}",
+                start=certificate.not_before.astimezone().strftime("%Y-%m-%d"),
+                end=certificate.not_after.astimezone().strftime("%Y-%m-%d"),
+            )
+        )
+    return lines

@@ -288,3 +288,34 @@ async def test_each_of_three_redirect_reasons_is_shown_in_full_and_chosen_by_key
         await at.pilot.press("down", "down", "enter")
         assert reasons.pressed_button is not None
         assert reasons.pressed_button.id == "field-redirect_reason-reason-returned"
+
+
+async def test_a_choice_list_the_backend_cannot_give_says_why_and_offers_a_retry(
+    where, store: Store, clock, tmp_path, hub_for_kiosk: Hub
+) -> None:  # type: ignore[no-untyped-def]
+    """改派's order list with the backend unreachable (an enrolled kiosk, but nothing listens on
+    port 9): the step's offline note, 重试, and 下一步 stays disabled; 重试 asks again."""
+    from kiosk.domain.steps import STEPS, Step
+    from kiosk.screens.choose import ChooseScreen
+
+    async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
+        asked: list[int] = []
+
+        def load() -> list:  # type: ignore[type-arg]
+            asked.append(1)
+            at.app.backend_client().list_orders("no-session")
+            return []
+
+        offline = STEPS[Step.SELECT_ORDER].offline_note
+        assert offline is not None
+        screen = ChooseScreen(
+            Text("改派"), intro=Text("请选择要改派的订单"), empty=Text("没有"), offline=offline, load=load
+        )
+        await at.app.push_screen(screen)
+        await at.until(lambda: screen.loaded)
+        await at.pilot.pause()
+        assert "网络不通，只能选择在本机办理的订单" in at.text
+        assert screen.query_one("#retry", Button).display and screen.query_one("#next", Button).disabled
+        await at.press("#retry")
+        await at.until(lambda: len(asked) == 2 and screen.loaded)
+        assert screen.failed and "网络不通，只能选择在本机办理的订单" in at.text

@@ -57,20 +57,12 @@ class DownloadScreen(KeyWorkScreen):
 
     def finished(self, result: object) -> None:
         from kiosk.devices.token.renewal import RenewalResult
+        from kiosk.key_check import certificate_lines
 
         assert isinstance(result, RenewalResult)
         self.query_one("#pin", Input).value = ""  # the PIN lives no longer than it must
         self.query_one("#pin", Input).disabled = True
         self.say(Text("新证书已安装到证书盘，请核对以下信息"), "done")
         new = result.certificate
-        lines = [
-            Text("证书主题：{subject}", subject=new.subject),
-            Text("证书序列号：{serial}", serial=new.serial_hex),
-            Text(
-                "有效期：{start} 至 {end}",
-                start=new.not_before.astimezone().strftime("%Y-%m-%d"),
-                end=new.not_after.astimezone().strftime("%Y-%m-%d"),
-            ),
-            Text("芯片号：{serial}", serial=self.serial),
-        ]
+        lines = [*certificate_lines(self.serial, new), Text("证书序列号：{serial}", serial=new.serial_hex)]
         self.query_one("#key-work-result", Static).update("\n".join(self.t(line) for line in lines))

@@ -18,7 +18,7 @@ from kiosk.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.domain.steps import Step
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
-from kiosk.key_check import KeyCheck, suggestion_text
+from kiosk.key_check import KeyCheck, certificate_lines, suggestion_text
 from kiosk.screens.messages import KeySeen
 from kiosk.screens.step import StepScreen
 
@@ -26,22 +26,6 @@ INSERT = Text("请将证书盘插入读卡口")
 READING = Text("正在读取证书盘，请勿拔出…")
 SEVERAL = Text("读卡口有多个证书盘，请只保留要办理的一个")
 KeyAnswer = tuple[Outcome, KeyCheck | None, BusinessCode | None]
-
-
-def key_lines(check: KeyCheck) -> list[Text]:
-    """The key as the subscriber sees it: chip number, subject, validity (plain data)."""
-    lines = [Text("芯片号：{serial}", serial=check.info.serial)]
-    current = check.info.current
-    if current is not None:
-        lines.append(Text("证书主题：{subject}", subject=current.subject))
-        lines.append(
-            Text(
-                "有效期：{start} 至 {end}",
-                start=current.not_before.astimezone().strftime("%Y-%m-%d"),
-                end=current.not_after.astimezone().strftime("%Y-%m-%d"),
-            )
-        )
-    return lines
 
 
 class InsertKeyScreen(StepScreen[KeyAnswer]):
@@ -122,7 +106,8 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
     def _show(self) -> None:
         check = self.check
         self.query_one("#key-state", Static).update(self.t(self.state))
-        card = "\n".join(self.t(line) for line in key_lines(check)) if check else ""
+        lines = certificate_lines(check.info.serial, check.info.current) if check else []
+        card = "\n".join(self.t(line) for line in lines)
         self.query_one("#key-card", Static).update(card)
         findings = "\n".join("· " + self.t(line) for line in check.findings) if check else ""
         self.query_one("#key-findings", Static).update(findings)

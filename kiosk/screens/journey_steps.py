@@ -304,21 +304,10 @@ def order_choice(entry: OrderEntry) -> Choice:
 
 
 def certificate_choice(key: CertificateSummary) -> Choice:
-    from kiosk.order_list import local_day
+    from kiosk.key_check import certificate_lines
     from kiosk.screens.choose import Choice
 
-    return Choice(
-        key.token_serial,
-        [
-            Text("芯片号：{serial}", serial=key.token_serial),
-            Text("证书主题：{subject}", subject=key.subject),
-            Text(
-                "有效期：{start} 至 {end}",
-                start=local_day(key.not_before.isoformat()),
-                end=local_day(key.not_after.isoformat()),
-            ),
-        ],
-    )
+    return Choice(key.token_serial, certificate_lines(key.token_serial, key))
 
 
 def printable(app: KioskApp, order_id: str, form: PrintedForm) -> FormToPrint:
