@@ -29,6 +29,7 @@ from kiosk.contract import (
     CertificateIssued,
     CertificateList,
     CertificateRequest,
+    EarlierForm,
     EventList,
     FormUpdate,
     Heartbeat,
@@ -298,6 +299,17 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
         unit_code: Annotated[str, Path(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")], who: Who
     ) -> CertificateList:
         return CertificateList(certificates=backend.certificates.valid_for_unit(who, unit_code))
+
+    @app.get(
+        f"{API_PREFIX}/units/{{unit_code}}/earlier-form",
+        response_model=EarlierForm,
+        responses=PROBLEMS,
+        tags=["orders"],
+    )
+    def earlier_form(
+        unit_code: Annotated[str, Path(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")], who: Who
+    ) -> EarlierForm:
+        return backend.orders.earlier_form(who, unit_code)
 
     @app.get(
         f"{API_PREFIX}/crl",

@@ -8,13 +8,14 @@ import sqlite3
 from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from ca_backend.database import Database
 from ca_backend.errors import ApiError, conflict, unprocessable
 from ca_backend.orders import Caller, Orders
 from ca_backend.pki import CertificateAuthority, CsrError, Issued, SubjectInfo
-from kiosk.contract import CertificateIssued, CertificateRequest, CertificateSummary
-from kiosk.domain.businesses import Section
+from kiosk.contract import CertificateIssued, CertificateRequest, CertificateSummary, OrderView
+from kiosk.domain.businesses import BusinessCode, Section
 from kiosk.domain.catalog import Catalog, ProjectSelection
 from kiosk.domain.status import OrderStatus
 from kiosk.domain.subjects import serial_hex
@@ -45,9 +46,9 @@ class Certificates:
             raise conflict(
                 "other_token", Text("请插入办理该业务的证书盘（芯片号{serial}）", serial=order.token_serial)
             )
-        subject, validity_days = self._subject(order_id)
+        subject, validity_days, until = self._terms(order)
         try:
-            issued_now = self.ca.issue(request.csr_pem, subject, validity_days)
+            issued_now = self.ca.issue(request.csr_pem, subject, validity_days, until=until)
         except CsrError as error:
             raise unprocessable("bad_csr", Text("证书请求无效：{detail}", detail=str(error))) from None
         with self.db.write() as conn:
@@ -64,11 +65,17 @@ class Certificates:
         return self._issued(issued_now.pem, issued_now.subject)
 
     def issue_at_counter(
-        self, request_pem: str, subject: SubjectInfo, validity_days: int, token_serial: str
+        self,
+        request_pem: str,
+        subject: SubjectInfo,
+        validity_days: int,
+        token_serial: str,
+        *,
+        until: datetime | None = None,
     ) -> str:
         """A key's first certificate, made at the CA's own counter (the demo's keys): recorded
         in the register like every other, so it can be listed and revoked."""
-        issued = self.ca.issue(request_pem, subject, validity_days)
+        issued = self.ca.issue(request_pem, subject, validity_days, until=until)
         with self.db.write() as conn:
             self._record(conn, issued, token_serial, COUNTER_ORDER, subject.serial_number)
         return issued.pem
@@ -136,30 +143,58 @@ class Certificates:
             ]
         )
 
-    def _subject(self, order_id: str) -> tuple[SubjectInfo, int]:
+    def _terms(self, order: OrderView) -> tuple[SubjectInfo, int, datetime | None]:
+        """The new certificate's subject, validity in days, and a fixed end (or None).
+
+        The unit's name and credit code come from the order's form. The certificate type (OU)
+        and the place come from the order's project; a renewal or change has none, and the key
+        keeps what its current certificate says. A renewal runs for its type's validity; a
+        change ends when the certificate it replaces did: it is free, and must not stand in
+        for a renewal."""
+        order_id = str(order.order_id)
         form = self.orders.form_of(order_id)
         with self.db.connect() as conn:
             project_json = conn.execute(
                 "select project from orders where order_id = ?", (order_id,)
             ).fetchone()["project"]
+            replaced = (
+                conn.execute(
+                    "select pem from certificates where token_serial = ? and order_id != ?"
+                    " order by not_before desc limit 1",
+                    (order.token_serial, order_id),
+                ).fetchone()
+                if order.token_serial
+                else None
+            )
         certificate = form.get(Section.CERTIFICATE.value, {})
         unit = form.get(Section.UNIT.value, {})
         name = certificate.get("company_name") or unit.get("unit_name") or ""
         uscc = certificate.get("uscc") or unit.get("uscc") or ""
+        if not name or not uscc:
+            raise unprocessable("no_subject", Text("订单缺少单位名称或统一社会信用代码，无法签发证书"))
         province = locality = "重庆"
-        unit_title, validity = "数字证书", DEFAULT_VALIDITY_DAYS
+        unit_title, validity, until = "数字证书", DEFAULT_VALIDITY_DAYS, None
+        types = self.catalog.renewal_types if order.business is BusinessCode.RENEWAL else ()
+        if replaced is not None:
+            old = x509.load_pem_x509_certificate(replaced["pem"].encode())
+            unit_title = _attribute(old, NameOID.ORGANIZATIONAL_UNIT_NAME) or unit_title
+            locality = _attribute(old, NameOID.LOCALITY_NAME) or locality
+            province = _attribute(old, NameOID.STATE_OR_PROVINCE_NAME) or province
+            if order.business is BusinessCode.CHANGE:
+                until = old.not_valid_after_utc
+                if until <= datetime.now(UTC):
+                    raise conflict("replaced_expired", Text("原证书已过期，不能变更，请办理“证书更新”"))
         if project_json:
             project = ProjectSelection.from_json(json.loads(project_json))
             nodes = self.catalog.walk(project.path)
             if nodes:
                 province = locality = nodes[0].title
-            if project.certificate_types:
-                kind = self.catalog.certificate_types.get(project.certificate_types[0])
-                if kind is not None:
-                    unit_title, validity = kind.title, kind.validity_days
-        if not name or not uscc:
-            raise unprocessable("no_subject", Text("订单缺少单位名称或统一社会信用代码，无法签发证书"))
-        return SubjectInfo(name, name, unit_title, locality, province, uscc), validity
+            types = project.certificate_types or types
+            if project.certificate_types and project.certificate_types[0] in self.catalog.certificate_types:
+                unit_title = self.catalog.certificate_types[project.certificate_types[0]].title
+        if types and types[0] in self.catalog.certificate_types:
+            validity = self.catalog.certificate_types[types[0]].validity_days
+        return SubjectInfo(name, name, unit_title, locality, province, uscc), validity, until
 
     def _issued(self, pem: str, subject: str) -> CertificateIssued:
         cert = x509.load_pem_x509_certificate(pem.encode())
@@ -171,3 +206,8 @@ class Certificates:
             certificate_pem=pem,
             chain_pem=self.ca.chain_pem,
         )
+
+
+def _attribute(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
+    values = certificate.subject.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else ""

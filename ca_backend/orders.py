@@ -22,6 +22,7 @@ from ca_backend.subscribers import Subscriber, Subscribers
 from kiosk.contract import (
     AttachmentInfo,
     AttachmentReceipt,
+    EarlierForm,
     OrderCreate,
     OrderEvent,
     OrderView,
@@ -181,6 +182,26 @@ class Orders:
             OrderEvent(at=row["at"], status=OrderStatus(row["status"]), actor=row["actor"], note=row["note"])
             for row in rows
         ]
+
+    def earlier_form(self, caller: Caller, unit_code: str) -> EarlierForm:
+        """The signed-in subscriber's newest order that names the unit, with its form: only
+        their own (a session is required), never another subscriber's of the same unit."""
+        if caller.subscriber is None:
+            raise ApiError(401, "session_required", Text("请先登录"))
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "select order_id, form_sealed from orders where subscriber_id = ?"
+                " order by created_at desc, rowid desc",
+                (caller.subscriber.id,),
+            ).fetchall()
+        for row in rows:
+            form = self._open_form(row["order_id"], row["form_sealed"])
+            named = {
+                form.get(section.value, {}).get("uscc") for section in (Section.CERTIFICATE, Section.UNIT)
+            }
+            if unit_code in named:
+                return EarlierForm(order_id=row["order_id"], form=form)
+        return EarlierForm()
 
     def form_of(self, order_id: str) -> dict[str, dict[str, str]]:
         with self.db.connect() as conn:

@@ -98,7 +98,11 @@ class CertificateAuthority:
         # Written last: its presence says the CA is complete.
         (self.keys_dir / "issuing-ca.pem").write_bytes(issuing.public_bytes(serialization.Encoding.PEM))
 
-    def issue(self, csr_pem: str, subject: SubjectInfo, validity_days: int) -> Issued:
+    def issue(
+        self, csr_pem: str, subject: SubjectInfo, validity_days: int, *, until: datetime | None = None
+    ) -> Issued:
+        """A certificate for the request's key, valid for `validity_days` from now, or until
+        `until` when given (a change keeps the expiry of the certificate it replaces)."""
         try:
             csr = x509.load_pem_x509_csr(csr_pem.encode())
         except ValueError as error:
@@ -119,7 +123,7 @@ class CertificateAuthority:
             .public_key(key)
             .serial_number(int.from_bytes(secrets.token_bytes(16), "big") >> 1 | 1 << 64)
             .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=validity_days))
+            .not_valid_after(until or now + timedelta(days=validity_days))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(

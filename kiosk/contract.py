@@ -263,6 +263,15 @@ class CertificateList(WireModel):
     certificates: list[CertificateSummary]
 
 
+class EarlierForm(WireModel):
+    """What the signed-in subscriber typed for a unit last time (their newest order naming its
+    credit code), so a renewal, change or unlock need not ask it all again. Nothing found:
+    no order, an empty form."""
+
+    order_id: UUID | None = None
+    form: FormValues = Field(default_factory=dict)
+
+
 # --- unlock ------------------------------------------------------------------------------------
 class UnlockGrantRequest(WireModel):
     token_serial: TokenSerial

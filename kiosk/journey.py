@@ -50,6 +50,7 @@ class Journey:
     rejected_documents: Mapping[DocumentKind, str] = field(default_factory=dict)
     token_serial: str | None = None  # the key in the slot, once the subscriber confirmed it
     unit_on_key: Mapping[str, str] = field(default_factory=dict)  # unit_name, uscc its certificate names
+    key_expired: bool = False  # the key's certificate has expired
     redirect_of: str | None = None  # 改派: the order whose shipment changes, once chosen
     is_resubmission: bool = False  # answering a rejection of a submitted order (not a new draft)
 

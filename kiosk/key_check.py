@@ -31,6 +31,7 @@ class KeyCheck:
     findings: tuple[Text, ...]  # what the subscriber should know about this key, in order
     suggested: BusinessCode | None  # the business that suits the key better, if not this one
     blocked: Text | None  # why this business cannot go on with this key (None: it can)
+    expired: bool = False  # its certificate has expired (a renewal then also carries a change)
 
     @property
     def usable(self) -> bool:
@@ -66,6 +67,8 @@ def check_key(
         if days < 0:
             findings.append(Text("证书已于{date}过期", date=until))
             suggested = BusinessCode.RENEWAL
+            if business is BusinessCode.CHANGE:  # a changed certificate keeps the old expiry
+                blocked = Text("证书已过期，不能变更，请办理“证书更新”：新证书按填写的单位信息签发")
         elif days <= EXPIRING_SOON_DAYS:
             findings.append(
                 Text("证书将于{date}到期（还剩{days}天），建议办理“证书更新”", date=until, days=days)
@@ -91,7 +94,8 @@ def check_key(
         suggested = None
     if not findings:
         findings.append(Text("证书盘状态正常"))
-    return KeyCheck(info, tuple(findings), suggested, blocked)
+    expired = current is not None and current.days_left(now) < 0
+    return KeyCheck(info, tuple(findings), suggested, blocked, expired)
 
 
 def suggestion_text(check: KeyCheck) -> Text | None:
@@ -136,6 +140,29 @@ def unit_changed(on_certificate: Mapping[str, str], typed_unit: Mapping[str, str
     """Whether the unit typed for a renewal is not the one the certificate names (the manual
     then requires 证书变更 first). A side the certificate does not name is not judged."""
     return any(typed_unit.get(key, "").strip() != value for key, value in on_certificate.items() if value)
+
+
+# The certificate's subject is issued from these fields of the form (ca_backend.certificates):
+# the certificate section first, the unit section when it is not asked.
+SUBJECT_FIELDS = (
+    ("unit_name", ("company_name", "unit_name"), Text("单位名称")),
+    ("uscc", ("uscc", "uscc"), Text("统一社会信用代码")),
+)
+
+
+def subject_changes(on_certificate: Mapping[str, str], form: Mapping[str, Mapping[str, str]]) -> list[Text]:
+    """What a 证书变更 changes in the certificate's subject, one line per field ("单位名称：A →
+    B"), for the subscriber to check before submitting. Empty: the new certificate names the
+    unit as the old one did (the change is of other information, such as the legal rep)."""
+    certificate = form.get("certificate", {})
+    unit = form.get("unit", {})
+    lines = []
+    for key, (certificate_key, unit_key), label in SUBJECT_FIELDS:
+        old = on_certificate.get(key, "")
+        new = (certificate.get(certificate_key) or unit.get(unit_key) or "").strip()
+        if old and new and new != old:
+            lines.append(Text("{field}：{old} → {new}", field=label, old=old, new=new))
+    return lines
 
 
 class DescribedCertificate(Protocol):

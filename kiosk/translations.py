@@ -676,6 +676,13 @@ ENGLISH: dict[str, str] = {
     "该证书不是本CA签发的（签发者：{issuer}）": "This certificate was not issued by this CA (issuer: {issuer})",
     "下载新证书需要PIN码：请先办理“在线解锁”": "Downloading the new certificate needs the PIN: please do “Online unlock” first",
     "证书已于{date}过期": "The certificate expired on {date}",
+    "证书已过期，不能变更，请办理“证书更新”：新证书按填写的单位信息签发": (
+        "The certificate has expired and cannot be changed. Please choose “Renewal”: the new"
+        " certificate is issued with the unit information you enter"
+    ),
+    "原证书已过期，不能变更，请办理“证书更新”": (
+        "The certificate to be changed has expired. Please choose “Renewal”"
+    ),
     "证书将于{date}到期（还剩{days}天），建议办理“证书更新”": "The certificate expires on {date} ({days} days left); “Renewal” is recommended",
     "{business} · 下载证书": "{business} · Download the certificate",
     "{business} · 解锁": "{business} · Unlock",
@@ -714,6 +721,20 @@ ENGLISH: dict[str, str] = {
     "注销时间：{time}（已列入证书吊销列表）": "Revoked at: {time} (listed in the certificate revocation list)",
     "证书盘芯片号：{serial}": "Key chip number: {serial}",
     "改派订单：{order}": "Order redirected: {order}",
+    "证书盘芯片号": "Key chip number",
+    "改派订单": "Order redirected",
+    "变更：{change}": "Change: {change}",
+    "已按您上次为该单位填写的信息预先填好，请逐项核对": (
+        "Filled in from what you entered for this unit last time; please check each field"
+    ),
+    "请填写变更后的信息，新证书将按此签发。原证书：{name}（{uscc}）": (
+        "Enter the information as it is after the change: the new certificate is issued with it."
+        " The current certificate: {name} ({uscc})"
+    ),
+    "{field}：{old} → {new}": "{field}: {old} → {new}",
+    "新证书的单位名称和统一社会信用代码与原证书相同": (
+        "The new certificate names the unit and its credit code as the old one did"
+    ),
     "办理对象": "What this is for",
     "正在查询…": "Looking it up…",
     "{business} · {day} · {status} · 订单号{order}": "{business} · {day} · {status} · order {order}",

@@ -5,12 +5,15 @@ DER CRL that openssl parses."""
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime, timedelta
 
 from backend_support import Hub, make_csr
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from token_support import subject_for
 
 from kiosk.domain.businesses import BusinessCode
+from kiosk.domain.samples import SAMPLE_UNIT
 
 SERIAL = "55AB6C951900350A"
 
@@ -156,3 +159,32 @@ def test_the_validity_comes_from_the_catalog(hub: Hub) -> None:
     cert = x509.load_pem_x509_certificate(issued["certificate_pem"].encode())
     days = (cert.not_valid_after_utc - cert.not_valid_before_utc).days
     assert days == hub.backend.catalog.certificate_types["unit_seal"].validity_days == 365
+
+
+def test_a_change_of_an_expired_certificate_is_refused(hub: Hub) -> None:
+    """A change keeps the expiry of the certificate it replaces (it is free, and must not stand
+    in for a renewal): one that has expired cannot be changed."""
+    _, counter_csr = make_csr()
+    expired = datetime.now(UTC) - timedelta(minutes=1)
+    hub.backend.certificates.issue_at_counter(counter_csr, subject_for(), 1, SERIAL, until=expired)
+    _, csr = make_csr()
+    with hub.client() as client:
+        order_id = downloadable(hub, client)
+        answer = download(client, order_id, csr)
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["message"] == "原证书已过期，不能变更，请办理“证书更新”"
+
+
+def test_an_earlier_form_is_the_subscribers_own_and_needs_a_session(hub: Hub) -> None:
+    uscc = SAMPLE_UNIT["uscc"]
+    with hub.client() as client:  # the device alone: nobody's form
+        assert client.get(f"/v1/units/{uscc}/earlier-form").status_code == 401
+    with hub.client(subscriber=hub.sign_in("13900000001")) as client:
+        order_id = hub.submitted_order(client, BusinessCode.CHANGE, token_serial=SERIAL)
+        mine = client.get(f"/v1/units/{uscc}/earlier-form").json()
+    assert (
+        mine["order_id"] == order_id
+        and mine["form"]["unit"]["legal_rep_name"] == SAMPLE_UNIT["legal_rep_name"]
+    )
+    with hub.client(subscriber=hub.sign_in("13900000002")) as client:  # another subscriber, same unit
+        assert client.get(f"/v1/units/{uscc}/earlier-form").json() == {"order_id": None, "form": {}}

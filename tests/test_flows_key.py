@@ -13,6 +13,7 @@ from backend_support import Hub
 from flow_support import PHONE, AtKiosk, fill_form, open_orders, orders_listed, sign_in, start_business
 from key_flow_support import (
     at_hall,
+    from_review,
     key_read,
     key_slot,
     paperwork,
@@ -39,6 +40,7 @@ from kiosk.screens.download import DownloadScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.insert_key import InsertKeyScreen
 from kiosk.screens.messages import KeyWorkDone
+from kiosk.screens.review import ReviewScreen
 from kiosk.screens.step import ConfirmScreen
 from kiosk.screens.unlock import UnlockScreen
 from kiosk.store import Store
@@ -46,6 +48,7 @@ from kiosk.store import Store
 pytestmark = needs_softhsm
 
 NEW_NAME = "东方中讯数字科技有限公司"
+OTHER_PHONE = "13900000002"
 
 
 async def download_with(at: AtKiosk, pin: str = USER_PIN) -> DownloadScreen:
@@ -225,6 +228,57 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
     new = slot.read(SELF_SERVICE_SERIAL_56).current
     assert new is not None and f"O={NEW_NAME}" in new.subject
     assert_usable(slot, SELF_SERVICE_SERIAL_56)
+
+
+async def test_a_change_prefilled_from_the_last_order_keeps_the_key_type_and_expiry(
+    where, store: Store, clock, hub_quick_sms: Hub, tmp_path: Path
+) -> None:
+    hub = hub_quick_sms
+    slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL_56, days=200)
+    old = slot.read(SELF_SERVICE_SERIAL_56).current
+    assert old is not None and "OU=投标证书" in old.subject
+    # The subscriber's own earlier order for the unit, and a newer one of another subscriber's
+    # for the same unit: only their own is offered.
+    for phone, legal_rep in ((PHONE, "赵六"), (OTHER_PHONE, "钱七")):
+        with hub.client(subscriber=hub.sign_in(phone)) as client:
+            earlier = sample_form(
+                BusinessCode.NEW,
+                unit={"legal_rep_name": legal_rep},
+                handler={"name": "孙八", "mobile": phone},
+            )
+            hub.submitted_order(client, BusinessCode.NEW, form=earlier)
+
+    async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
+        await start_business(at, BusinessCode.CHANGE)
+        await sign_in(at, hub)
+        await key_read(at)
+        await at.press("#next")
+        info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
+        await at.until(lambda: info.filled_from_earlier)
+        await at.pilot.pause()
+        assert "已按您上次为该单位填写的信息预先填好" in at.text
+        assert f"请填写变更后的信息，新证书将按此签发。原证书：{SAMPLE_UNIT['unit_name']}" in at.text
+        assert info.query_one("#field-unit-legal_rep_name", Input).value == "赵六"  # theirs, not 钱七
+        assert info.query_one("#field-handler-name", Input).value == "孙八"
+        assert info.query_one("#field-handler-mobile", Input).value == PHONE  # the signed-in phone
+
+        # The new name typed once, into 企业名称, reaches the unit and the invoice title too.
+        await at.type_into("#field-certificate-company_name", NEW_NAME)
+        assert info.query_one("#field-unit-unit_name", Input).value == NEW_NAME
+        assert info.query_one("#field-invoice-title", Input).value == NEW_NAME
+        await at.press("#next")
+        await at.on_screen(ReviewScreen)
+        assert f"变更：单位名称：{SAMPLE_UNIT['unit_name']} → {NEW_NAME}" in at.text
+        order_id = await from_review(at)
+
+        hub.backend.orders.approve(order_id, "王审核")
+        await open_orders(at, hub)
+        await download_with(at)
+        assert f"O={NEW_NAME}" in at.text and "OU=投标证书" in at.text
+
+    new = slot.read(SELF_SERVICE_SERIAL_56).current
+    assert new is not None and f"O={NEW_NAME}" in new.subject and "OU=投标证书" in new.subject
+    assert new.not_after == old.not_after  # a change is free: it does not extend the certificate
 
 
 async def _apply_for_unlock(at: AtKiosk, hub: Hub) -> str:

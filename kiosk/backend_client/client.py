@@ -32,6 +32,7 @@ from kiosk.contract import (
     CertificateRequest,
     CertificateSummary,
     Channel,
+    EarlierForm,
     EventList,
     FormUpdate,
     Heartbeat,
@@ -181,6 +182,10 @@ class BackendClient:
         """The unit's keys holding a valid certificate (a lost one is chosen from these to revoke)."""
         path = f"/units/{unit_code}/certificates"
         return self._call("GET", path, CertificateList, session=session).certificates
+
+    def earlier_form(self, unit_code: str, session: str | None = None) -> EarlierForm:
+        """The signed-in subscriber's form from their newest order for the unit (prefill)."""
+        return self._call("GET", f"/units/{unit_code}/earlier-form", EarlierForm, session=session)
 
     def crl(self) -> bytes:
         return self._raw("GET", "/crl", "application/pkix-crl")

@@ -222,6 +222,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             self.camera.auto_capture = self.current is not None
         if self.current is None:
             self._say(ALL_CAPTURED)
+            self.query_one("#done", Button).focus()  # Enter finishes, as the line says
 
     # --- the camera worker --------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="camera", exit_on_error=False, description="document camera")

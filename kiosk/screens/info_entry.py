@@ -9,10 +9,10 @@ reviewer's note stands next to each of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
@@ -29,6 +29,7 @@ from kiosk.domain.forms import (
 )
 from kiosk.i18n import Bilingual, Text
 from kiosk.journey import Outcome
+from kiosk.screens.messages import EarlierFormArrived
 from kiosk.screens.pane import Pane
 from kiosk.screens.step import StepScreen
 
@@ -36,6 +37,7 @@ InfoAnswer = tuple[Outcome, FormValues]
 Place = tuple[Section, str]
 MAIL_ONLY = ("recipient", "phone", "address")  # delivery fields a self-pickup does not need
 MAX_LENGTH = 200  # longer than any real value; a hostile paste stops here
+FILLED_FROM_EARLIER = Text("已按您上次为该单位填写的信息预先填好，请逐项核对")
 
 
 def widget_id(section: Section, key: str) -> str:
@@ -65,9 +67,15 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
         *,
         rejected: Mapping[str, str] | None = None,
         sample: Mapping[str, Mapping[str, str]] | None = None,
+        notice: Text | None = None,
+        earlier: Callable[[], FormValues] | None = None,
         id: str | None = "enter-info",
     ) -> None:
         super().__init__(heading, id=id)
+        self.notice = notice  # what this business asks to be typed (a change: the new information)
+        # Reads what the subscriber typed for this unit last time (blocking: run in a worker).
+        self.earlier = earlier
+        self.filled_from_earlier = False
         self.sections = sections
         self.values: dict[str, dict[str, str]] = {
             section.value: {
@@ -84,7 +92,16 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
             for (section, key), problem in check_form(sections, self.values).items()
             if self.values[section.value].get(key)
         }
-        self.echoed: dict[Place, str] = {}  # what an echo last wrote into a field
+        # What an echo last wrote into a field. A prefilled field equal to its source (a key's unit
+        # name in both 企业名称 and 单位名称) counts as echoed, so a change typed into the source
+        # reaches it too, as it would have had the subscriber typed both.
+        self.echoed: dict[Place, str] = {
+            (target_section, target_key): self.values[target_section.value][target_key]
+            for (section, key), targets in ECHOES.items()
+            if section in sections and (source := self.values[section.value][key])
+            for target_section, target_key in targets
+            if target_section in sections and self.values[target_section.value][target_key] == source
+        }
         self.summary: Text | None = None
 
     # --- layout ------------------------------------------------------------------------------------
@@ -93,6 +110,10 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
         with Pane(id="info-body"):
             if self.rejected:
                 yield Static(t(Text("审核未通过：请只修改下面标出的信息")), classes="warning")
+            if self.notice:
+                yield Static(t(self.notice), classes="warning", id="info-notice")
+            if self.filled_from_earlier:
+                yield Static(t(FILLED_FROM_EARLIER), classes="warning", id="info-earlier")
             for section in self.sections:
                 yield Static(t(SECTION_TITLES[section]), classes="section")
                 for spec in SECTION_FIELDS[section]:
@@ -124,6 +145,25 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
 
     def on_mount(self) -> None:
         self._refresh_widgets()
+        if self.earlier is not None:
+            self._read_earlier_form()
+
+    @work(thread=True, exclusive=True, group="earlier-form", exit_on_error=False, description="earlier form")
+    def _read_earlier_form(self) -> None:
+        from kiosk.backend_client.errors import BackendError
+
+        assert self.earlier is not None
+        try:
+            form = self.earlier()
+        except BackendError:
+            return  # offline, or signed in by staff: the subscriber types it, as on a first visit
+        if form:
+            self.post_message(EarlierFormArrived(form))
+
+    def on_earlier_form_arrived(self, message: EarlierFormArrived) -> None:
+        if self._fill_empty(message.form):
+            self.filled_from_earlier = True
+            self.refresh(recompose=True)
 
     async def recompose(self) -> None:
         await super().recompose()
@@ -226,16 +266,25 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "fill-sample" and self.sample is not None:
             event.stop()
-            for section in self.sections:
-                for key, value in self.sample.get(section, {}).items():
-                    if self._editable(section, key) and not self.values[section.value].get(key):
-                        self.values[section.value][key] = value
-            problems = check_form(self.sections, self.values)
-            self.messages = {place: problems[place] for place in self.messages if place in problems}
-            self.summary = None
+            self._fill_empty(self.sample)
             self.refresh(recompose=True)
             return
         super().on_button_pressed(event)
+
+    def _fill_empty(self, source: Mapping[str, Mapping[str, str]]) -> bool:
+        """Fill the fields still empty (and open to change) from `source`; what the subscriber
+        typed, or the key told, stays. True when anything was filled."""
+        filled = False
+        for section in self.sections:
+            for key, value in source.get(section, {}).items():
+                current = self.values[section.value]
+                if key in current and value and self._editable(section, key) and not current[key]:
+                    current[key] = value
+                    filled = True
+        problems = check_form(self.sections, self.values)
+        self.messages = {place: problems[place] for place in self.messages if place in problems}
+        self.summary = None
+        return filled
 
     def go(self, outcome: Outcome) -> None:
         if outcome is Outcome.NEXT:

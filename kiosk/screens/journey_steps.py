@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from kiosk.domain.businesses import Business, Section
+from kiosk.domain.businesses import Business, BusinessCode, Section
 from kiosk.domain.documents import DocumentKind
 from kiosk.domain.fees import quote
 from kiosk.domain.steps import STEPS, Step
@@ -76,6 +76,7 @@ async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
         return outcome  # type: ignore[no-any-return]
     journey.token_serial = check.info.serial
     journey.unit_on_key = unit_on_certificate(check)
+    journey.key_expired = check.expired
     _, order = _draft(app, journey)
     store.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
     return Outcome.NEXT
@@ -167,6 +168,8 @@ async def enter_info(app: KioskApp, journey: Journey) -> Outcome:
         form,
         rejected=journey.rejected_fields,
         sample=sample_form(journey.business.code) if app.demo else None,
+        notice=_info_notice(journey),
+        earlier=None if order.form else _earlier_form_reader(app, journey),
     )
     outcome, typed = await app.push_screen_wait(screen)
     fee = None
@@ -181,12 +184,14 @@ async def enter_info(app: KioskApp, journey: Journey) -> Outcome:
 async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: FormValues) -> bool:
     """The manual: a unit whose information changed does 证书变更 before 证书更新. A renewal
     whose unit is not the certificate's says so and, if the subscriber agrees, becomes a change
-    (what was typed is kept). True when the journey was switched."""
-    from kiosk.domain.businesses import BUSINESSES, BusinessCode
+    (what was typed is kept). An expired certificate cannot be changed (a change keeps its
+    expiry): its renewal is issued with the new information. True when the journey was
+    switched."""
+    from kiosk.domain.businesses import BUSINESSES
     from kiosk.key_check import unit_changed
     from kiosk.screens.step import ConfirmScreen
 
-    if journey.business.code is not BusinessCode.RENEWAL or not journey.unit_on_key:
+    if journey.business.code is not BusinessCode.RENEWAL or not journey.unit_on_key or journey.key_expired:
         return False
     if not unit_changed(journey.unit_on_key, typed.get(Section.UNIT.value, {})):
         return False
@@ -216,7 +221,7 @@ async def review(app: KioskApp, journey: Journey) -> Outcome:
         order.project,
         order.fee_fen,
         documents,
-        acts_on=_acts_on(order),
+        acts_on=_acts_on(order, journey),
     )
     return await app.push_screen_wait(screen)  # type: ignore[no-any-return]
 
@@ -339,12 +344,48 @@ def _draft(app: KioskApp, journey: Journey) -> tuple[Store, OrderRecord]:
     return store, store.order(order_id)
 
 
-def _acts_on(order: OrderRecord) -> list[Text]:
-    """What the order is for, beyond its form: the key (renewal, change, unlock, revoke) or the
-    order whose shipment changes (改派)."""
+def _earlier_form_reader(app: KioskApp, journey: Journey) -> Callable[[], FormValues] | None:
+    """For a key's business: reads what the subscriber typed for the key's unit last time. The
+    backend keeps it; the kiosk does not (it purges personal data once the backend has it). It
+    needs the subscriber's session: signed in by staff while offline, there is nothing to read."""
+    uscc = journey.unit_on_key.get("uscc")
+    signed = journey.subscriber
+    if not uscc or signed is None or signed.session_token is None:
+        return None
+    session = signed.session_token
+
+    def read() -> FormValues:
+        return app.backend_client().earlier_form(uscc, session).form
+
+    return read
+
+
+def _info_notice(journey: Journey) -> Text | None:
+    """A change is typed as it is to be: the certificate is issued anew from it."""
+    unit = journey.unit_on_key
+    if journey.business.code is not BusinessCode.CHANGE or not unit:
+        return None
+    return Text(
+        "请填写变更后的信息，新证书将按此签发。原证书：{name}（{uscc}）",
+        name=unit.get("unit_name", ""),
+        uscc=unit.get("uscc", ""),
+    )
+
+
+def _acts_on(order: OrderRecord, journey: Journey) -> list[Text]:
+    """What the order is for, beyond its form: the key (renewal, change, unlock, revoke) and,
+    for a change, what the new certificate will name differently; or the order whose shipment
+    changes (改派)."""
+    from kiosk.key_check import subject_changes
+
     lines = []
     if order.token_serial:
         lines.append(Text("证书盘芯片号：{serial}", serial=order.token_serial))
+    if journey.business.code is BusinessCode.CHANGE and journey.unit_on_key:
+        changes = subject_changes(journey.unit_on_key, order.form)
+        lines.extend(Text("变更：{change}", change=change) for change in changes)
+        if not changes:
+            lines.append(Text("新证书的单位名称和统一社会信用代码与原证书相同"))
     if order.redirect_of:
         lines.append(Text("改派订单：{order}", order=order.redirect_of))
     return lines

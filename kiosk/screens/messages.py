@@ -44,6 +44,14 @@ class QueueChanged(Message):
         return isinstance(message, QueueChanged)
 
 
+# --- 录入信息 (kiosk/screens/info_entry.py) ------------------------------------------------------
+@dataclass
+class EarlierFormArrived(Message):
+    """What the subscriber typed for this unit last time, read from the backend."""
+
+    form: dict[str, dict[str, str]]
+
+
 # --- the document camera (kiosk/screens/capture.py) -----------------------------------------------
 @dataclass
 class CameraFrame(Message):

@@ -50,6 +50,10 @@ def receipt_lines(content: FormContent) -> list[tuple[Text, str]]:
         (Text("当前状态"), status),
         (Text("受理日期"), content.day.isoformat()),
     ]
+    if content.token_serial:
+        lines.append((Text("证书盘芯片号"), content.token_serial))
+    if content.redirect_of:
+        lines.append((Text("改派订单"), content.redirect_of))
     if content.project and content.project.certificates:
         lines.append((Text("证书类型"), "、".join(content.project.certificates)))
     lines.append((Text("费用"), format_yuan(content.fee_fen) if content.fee_fen else Text("免费")))
