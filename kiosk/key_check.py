@@ -90,8 +90,8 @@ def check_key(
         if advice.route is UnlockRoute.UNKNOWN:
             blocked = advice.explanation
 
-    if suggested is business:
-        suggested = None
+    if suggested is business or (business is BusinessCode.UNLOCK and suggested is BusinessCode.RENEWAL):
+        suggested = None  # a renewal needs the PIN the subscriber came to unlock: unlock first
     if not findings:
         findings.append(Text("证书盘状态正常"))
     expired = current is not None and current.days_left(now) < 0

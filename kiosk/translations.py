@@ -10,6 +10,9 @@ ENGLISH: dict[str, str] = {
     "按证书类型收取更新费用": "Renewal price of each certificate type",
     "只收取USB介质费用": "USB media fee only",
     "按目录收取服务费": "Service fee from the price list",
+    "每张证书{amount}（只收取USB介质费用）": "{amount} a certificate (the USB media fee only)",
+    "{amount}（按证书类型收取更新费用）": "{amount} (the renewal fee of the certificate type)",
+    "{amount}（服务费）": "{amount} (service fee)",
     "免费": "Free",
     "{certificate}：USB介质费": "{certificate}: USB media fee",
     # --- receipts: what happens next -------------------------------------------------------------

@@ -309,3 +309,22 @@ async def test_a_language_switch_keeps_the_keyboard_focus(where, settings, store
         await pilot.pause()
         assert app.language == "zh"  # back from English
         assert app.focused is not None and app.focused.id == "language"
+
+
+async def test_a_guide_says_the_catalogs_documents_and_fee(where, settings, store, clock) -> None:
+    """The guide reads the catalog: 证书注销 asks for the business licence too (the catalog's
+    extra document), and the unlock fee is the catalog's amount, not a rule to look up."""
+    app = make_app(where, settings, store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await tap(pilot, "business-revoke")
+        await pilot.pause()
+        assert "3. 营业执照复印件" in screen_text(app) and "费用：免费" in screen_text(app)
+        await pilot.click("#back")
+        await tap(pilot, "business-unlock")
+        await pilot.pause()
+        assert "费用：¥50（服务费）" in screen_text(app)
+        await pilot.click("#back")
+        await tap(pilot, "business-reissue")
+        await pilot.pause()
+        assert "费用：每张证书¥80（只收取USB介质费用）" in screen_text(app)

@@ -93,7 +93,7 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         await open_orders(at, hub)
         assert "待付款" in at.text and "费用：¥380" in at.text
         await pay_in_sandbox(at, hub)
-        assert "待下载" in at.text
+        assert "待下载" in at.text and f"证书盘芯片号：{SELF_SERVICE_SERIAL}" in at.text  # the key to bring
         download = await download_with(at, "Wr0ngPin9")  # a wrong PIN: said, nothing on the key changes
         assert "PIN码错误" in at.text and not download.done
         await at.type_into("#pin", USER_PIN)
@@ -324,6 +324,9 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
         await at.type_into("#pin-again", "123456")
         await at.press("#start")
         assert "PIN码不能是连续的数字或字母" in at.text
+        unlock = at.app.screen  # both entries cleared, to type again from the first
+        assert [unlock.query_one(f, Input).value for f in ("#pin-new", "#pin-again")] == ["", ""]
+        assert unlock.query_one("#pin-new", Input).has_focus
         await at.press("#back")
         await orders_listed(at)
 

@@ -63,3 +63,13 @@ def test_what_a_change_changes_in_the_subject() -> None:
     # The certificate section names the subject; the unit section only when it is not asked.
     unit_only = {"unit": {"unit_name": "新名称有限公司", "uscc": SAMPLE_UNIT["uscc"]}}
     assert len(subject_changes(on_key, unit_only)) == 1
+
+
+def test_an_unlock_of_an_expiring_key_is_not_turned_into_a_renewal(ca: CertificateAuthority) -> None:
+    """A renewal needs the PIN the subscriber came to unlock: the expiry is said, no switch offered."""
+    key = key_with(ca, NOW + timedelta(days=10))
+    unlock = check_key(key, BusinessCode.UNLOCK, load_token_policy(), [ca.issuing], now=NOW)
+    assert unlock.usable and unlock.suggested is None
+    assert any("建议办理“证书更新”" in finding for finding in unlock.findings)
+    renewal_asked_as_change = check_key(key, BusinessCode.CHANGE, load_token_policy(), [ca.issuing], now=NOW)
+    assert renewal_asked_as_change.suggested is BusinessCode.RENEWAL

@@ -67,3 +67,20 @@ FEE_RULE_TITLES = {
     FeeRule.SERVICE_FEE: Text("按目录收取服务费"),
     FeeRule.FREE: Text("免费"),
 }
+
+
+def fee_summary(business: Business, catalog: Catalog | None) -> Text:
+    """What the business costs, as its guide page says it before anything is chosen: an
+    amount where the catalog fixes one, else the rule (a new certificate's depends on the
+    certificate types the project asks for). Without the catalog, the rule."""
+    rule = business.fee_rule
+    if catalog is None or rule in (FeeRule.CERTIFICATE_PRICE, FeeRule.FREE):
+        return FEE_RULE_TITLES[rule]
+    if rule is FeeRule.MEDIA_FEE:
+        return Text("每张证书{amount}（只收取USB介质费用）", amount=format_yuan(catalog.media_fee_fen))
+    total = quote(business, catalog, ()).total_fen
+    if total == 0:
+        return FEE_RULE_TITLES[FeeRule.FREE]
+    if rule is FeeRule.RENEWAL_PRICE:
+        return Text("{amount}（按证书类型收取更新费用）", amount=format_yuan(total))
+    return Text("{amount}（服务费）", amount=format_yuan(total))

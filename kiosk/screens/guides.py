@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.businesses import Business
 from kiosk.domain.documents import DOCUMENTS
-from kiosk.domain.fees import FEE_RULE_TITLES
+from kiosk.domain.fees import fee_summary
 from kiosk.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.domain.steps import STEPS, Connectivity
 from kiosk.i18n import Text
@@ -77,8 +77,13 @@ class BusinessGuideScreen(GuideScreen):
         t, business = self.t, self.business
         if business.prerequisite_note:
             yield Static(t(business.prerequisite_note), classes="warning")
+        # The CA's catalog may ask for more documents, and fixes the fees: say what it says.
+        catalog = self.kiosk.catalog() if self.kiosk.settings is not None else None
+        documents = (
+            catalog.documents_for(business.code, business.documents) if catalog else business.documents
+        )
         yield Static(t(Text("请准备以下资料（所有复印件一律加盖单位公章）：")), classes="section")
-        for number, kind in enumerate(business.documents, start=1):
+        for number, kind in enumerate(documents, start=1):
             spec = DOCUMENTS[kind]
             where = t(Text("本机打印")) if spec.printed_by_kiosk else t(Text("自带"))
             yield Static(f"{number}. {t(spec.title)}（{where}）— {t(spec.hint)}", classes="item")
@@ -92,7 +97,7 @@ class BusinessGuideScreen(GuideScreen):
         if business.steps_after_approval:
             after = " → ".join(t(STEPS[step].title) for step in business.steps_after_approval)
             yield Static(t(Text("审核通过后（一般1个工作日）：{steps}", steps=after)), classes="item")
-        yield Static(t(Text("费用：{rule}", rule=FEE_RULE_TITLES[business.fee_rule])), classes="section")
+        yield Static(t(Text("费用：{rule}", rule=fee_summary(business, catalog))), classes="section")
         online = [STEPS[step] for step in (*business.steps, *business.steps_after_approval)]
         needs_network = [t(spec.title) for spec in online if spec.connectivity is Connectivity.ONLINE]
         yield Static(

@@ -260,12 +260,13 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
 
 
 def _what_it_did(entry: OrderEntry) -> list[Text | str]:
-    """A revocation's time; which order a 改派 redirected."""
+    """The key the order is for (the one to bring for a download or unlock); a revocation's
+    time; which order a 改派 redirected."""
     lines: list[Text | str] = []
     if entry.revoked_at:
         when = datetime.fromisoformat(entry.revoked_at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
         lines.append(Text("注销时间：{time}（已列入证书吊销列表）", time=when))
-    if entry.token_serial and entry.business is BusinessCode.REVOKE:
+    if entry.token_serial:
         lines.append(Text("证书盘芯片号：{serial}", serial=entry.token_serial))
     if entry.redirect_of:
         lines.append(Text("改派订单：{order}", order=entry.redirect_of))

@@ -61,7 +61,12 @@ class UnlockScreen(KeyWorkScreen):
         again = self.query_one("#pin-again", Input).value
         problem = self.kiosk.key_slot().policy().user_pin.check(new, again)
         if problem is not None:
+            # Typed again from the start: a PIN is not kept on screen, and the subscriber cannot
+            # see which of the two hidden entries was wrong.
             self.say(problem, "failed")
+            for field in ("#pin-new", "#pin-again"):
+                self.query_one(field, Input).value = ""
+            self.query_one("#pin-new", Input).focus()
             return
         staff: tuple[str, str] | None = None
         if self.route is UnlockRoute.ASSISTED:
