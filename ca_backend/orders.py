@@ -105,6 +105,9 @@ class Orders:
                     raise conflict("not_redirectable", Text("该订单当前不能改派"))
             elif business.code is BusinessCode.REDIRECT:
                 raise unprocessable("no_redirect_target", Text("改派须指明要改派的订单"))
+            if business.code is BusinessCode.REVOKE and not request.token_serial:
+                # Naming the unit alone would revoke every key it holds, the ones still in use too.
+                raise unprocessable("no_revoke_target", Text("证书注销须指明要注销的证书盘"))
             conn.execute(
                 "insert into orders (order_id, business, status, subscriber_id, device_id,"
                 " form_sealed, project,"
@@ -460,17 +463,12 @@ class Orders:
 
     # --- revocation -----------------------------------------------------------------------------
     def _revoke_for(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-        form = self._open_form(row["order_id"], row["form_sealed"])
+        """Revoke the certificates of the key the order names (never a whole unit's)."""
         now = now_iso()
-        if row["token_serial"]:
-            where, value = "token_serial = ?", row["token_serial"]
-        else:
-            unit = form.get(Section.UNIT.value, {}) or form.get(Section.CERTIFICATE.value, {})
-            where, value = "unit_code = ?", unit.get("uscc", "")
         revoked = conn.execute(
-            f"update certificates set revoked_at = ?, revocation_reason = 'key_compromise' where"  # noqa: S608 (two fixed clauses)
-            f" {where} and revoked_at is null",
-            (now, value),
+            "update certificates set revoked_at = ?, revocation_reason = 'key_compromise'"
+            " where token_serial = ? and revoked_at is null",
+            (now, row["token_serial"]),
         ).rowcount
         conn.execute("update orders set revoked_at = ? where order_id = ?", (now, row["order_id"]))
         self.record_event(conn, row["order_id"], OrderStatus(row["status"]), "ca", f"已注销证书{revoked}张")

@@ -748,6 +748,7 @@ ENGLISH: dict[str, str] = {
     "请先登录": "Please sign in first",
     "该订单当前不能改派": "This order cannot be redirected now",
     "改派须指明要改派的订单": "A redirection must name the order to redirect",
+    "证书注销须指明要注销的证书盘": "A revocation must name the key to revoke",
     "费用合计：免费": "Total: free",
     "改派已受理，等待重新寄出": "Redirection accepted: waiting to be sent again",
 }

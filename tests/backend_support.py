@@ -32,6 +32,7 @@ CQ_BIDDER = SAMPLE_PROJECT_PATH
 UNIT = SAMPLE_UNIT
 FULL_FORM = SAMPLE_FORM
 form_for = sample_form
+LOST_KEY = "5602AB6C95190099"  # the key a test's revocation names, unless it names another
 
 
 def project_for(code: BusinessCode) -> dict[str, Any] | None:
@@ -75,6 +76,8 @@ def new_order_body(code: BusinessCode, **extra: Any) -> dict[str, Any]:
         "project": project_for(code),
         "created_at": datetime.now(UTC).isoformat(),
     }
+    if code is BusinessCode.REVOKE:
+        body["token_serial"] = LOST_KEY  # a revocation names the lost key
     body.update(extra)
     return body
 

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from backend_support import Hub, form_for, image_bytes, project_for
+from backend_support import LOST_KEY, Hub, form_for, image_bytes, project_for
 
 from kiosk.backend_client.client import BackendClient, Timeouts
 from kiosk.backend_client.signing import DeviceCredentials
@@ -47,6 +47,7 @@ def queue_order(
         form=form_for(code),
         project=ProjectSelection.from_json(project) if project else None,
         order_id=order_id,
+        token_serial=LOST_KEY if code is BusinessCode.REVOKE else None,
     )
     if owner is not None:
         store.set_owner(order.id, owner)

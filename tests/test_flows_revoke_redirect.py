@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backend_support import Hub
+from backend_support import Hub, new_order_body
 from cryptography import x509
 from flow_support import PHONE, AtKiosk, fill_form, open_orders, orders_listed, sign_in, start_business
 from key_flow_support import at_hall, enter_info, from_review, key_slot, registered_key
@@ -267,3 +267,13 @@ def test_the_backend_refuses_a_redirect_of_an_order_it_cannot_redirect(hub: Hub)
         assert answer.status_code == 409 and answer.json()["message"] == "该订单当前不能改派"
         answer = client.post("/v1/orders", json={**body, "redirect_of": None})
         assert answer.status_code == 422 and answer.json()["message"] == "改派须指明要改派的订单"
+
+
+def test_the_backend_refuses_a_revocation_that_names_no_key(hub: Hub) -> None:
+    """Naming the unit alone would revoke every key it holds, those still in use too."""
+    with hub.client(subscriber=hub.sign_in(PHONE)) as client:
+        body = new_order_body(BusinessCode.REVOKE, token_serial=None)
+        answer = client.post("/v1/orders", json=body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["message"] == "证书注销须指明要注销的证书盘"
+    assert answer.json()["message_en"] == "A revocation must name the key to revoke"
