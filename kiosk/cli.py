@@ -19,6 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument(
         "--once", action="store_true", help="one pass, then exit (75 if the backend is unreachable)"
     )
+    doctor = commands.add_parser(
+        "doctor", help="check every device and the backend; exit 1 when something is wrong"
+    )
+    doctor.add_argument("--lang", choices=["zh", "en"], help="the table's language (default: the kiosk's)")
+    audit = commands.add_parser("audit", help="the audit trail of staff actions and device events")
+    audit.add_argument("action", choices=["verify", "show"])
+    audit.add_argument("--last", type=int, default=20, help="show: how many records (default 20)")
     from kiosk.token_cli import add_token_commands
 
     add_token_commands(commands)
@@ -30,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_token_command(args)
     if args.command == "sync":
         return run_sync(args.home, once=args.once)
+    if args.command == "doctor":
+        from kiosk.doctor import run_doctor
+
+        return run_doctor(args.home, args.lang)
+    if args.command == "audit":
+        from kiosk.doctor import run_audit
+
+        return run_audit(args.home, args.action, last=args.last)
 
     if args.command == "hash-pin":
         from kiosk.staff_auth import hash_pin

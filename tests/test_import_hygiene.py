@@ -28,6 +28,9 @@ CORE_MODULES = [
     "kiosk.order_list",
     "kiosk.key_check",
     "kiosk.key_slot",
+    "kiosk.health",
+    "kiosk.doctor",
+    "kiosk.cli",
 ]
 
 

@@ -268,3 +268,69 @@ def test_reopening_keeps_everything(store: Store, where) -> None:
     assert reopened.order(order.id).form == {str(k): v for k, v in FORM.items()}
     assert reopened.sync_summary().pending_orders == 1
     reopened.close()
+
+
+def test_audit_records_cut_off_the_end_are_found(store: Store) -> None:
+    """The chain alone cannot tell a trail that ends early: the anchor beside the database can."""
+    for action in ("a", "b", "c"):
+        store.audit("staff", action)
+    assert store.audit_trail.problem() is None
+    store._conn.execute("delete from audit where seq = 3")
+    assert store.verify_audit() is None  # what is left still chains
+    assert store.audit_trail.problem() == "审计记录与锚点不符：应有3条，现有2条"
+
+
+def test_an_audit_record_rewritten_with_a_plain_hash_chain_is_found(store: Store) -> None:
+    """Whoever edits the database without the key file cannot chain the trail anew."""
+    import hashlib
+    import json
+
+    store.audit("staff", "sign_in")
+    row = store._conn.execute("select seq, at, actor, action, detail from audit").fetchone()
+    record = dict(zip(("seq", "at", "actor", "action", "detail"), row, strict=True))
+    record["action"] = "nothing"
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    forged = hashlib.sha256(("0" * 64 + canonical).encode()).hexdigest()
+    store._conn.execute("update audit set action = 'nothing', hash = ? where seq = 1", [forged])
+    assert store.verify_audit() == 1
+    assert store.audit_trail.problem() == "审计记录第1条被改动或删除"
+
+
+def test_a_missing_audit_anchor_is_found(store: Store) -> None:
+    store.audit("staff", "sign_in")
+    store.audit_trail.anchor.unlink()
+    assert store.audit_trail.problem() == "审计记录的锚点文件缺失或被改动"
+
+
+def test_a_trail_from_before_the_key_is_adopted_once_if_intact(store: Store, where) -> None:
+    """A store written by an earlier version (plain SHA-256 chain, no anchor) is checked with
+    the old rule and chained anew with the key; it then verifies and takes new records."""
+    import hashlib
+    import json
+
+    prev = "0" * 64
+    for seq, action in enumerate(("sign_in", "exit"), start=1):
+        record = {
+            "seq": seq,
+            "at": "2026-11-01T08:00:00+00:00",
+            "actor": "staff",
+            "action": action,
+            "detail": "{}",
+        }
+        canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        store._conn.execute(
+            "insert into audit (seq, at, actor, action, detail, prev_hash, hash)"
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            [seq, record["at"], "staff", action, "{}", prev, digest],
+        )
+        prev = digest
+    store._conn.commit()
+    store.close()
+    reopened = Store.open(where.data_dir, where.key_file)
+    try:
+        assert reopened.audit_trail.problem() is None
+        reopened.audit("staff", "sign_in")
+        assert reopened.audit_trail.problem() is None and reopened.audit_trail.count() == 3
+    finally:
+        reopened.close()

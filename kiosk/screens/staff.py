@@ -112,8 +112,7 @@ class StaffScreen(KioskScreen):
                 self.t(Text("待同步订单：{count}", count="—" if depth is None else depth)), classes="item"
             )
             if kiosk.store is not None:
-                broken = kiosk.store.verify_audit()
-                verdict = Text("完整") if broken is None else Text("第{seq}条记录被改动", seq=broken)
+                verdict = kiosk.store.audit_trail.problem() or Text("完整")
                 yield Static(self.t(Text("审计记录：{verdict}", verdict=verdict)), classes="item")
             if kiosk.serving_error:
                 yield Static(kiosk.serving_error, classes="technical")

@@ -27,6 +27,15 @@ class Sealer:
         if len(key) != KEY_BYTES:
             raise KeyFileError(f"the store key must be {KEY_BYTES} bytes, not {len(key)}")
         self._aead = AESGCM(key)
+        self._key = key
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A key for another use (the audit chain's MAC), derived from this one with HKDF: the
+        same secret outside the database, never the encryption key itself."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(self._key)
 
     @classmethod
     def from_key_file(cls, path: Path, *, create: bool) -> Sealer:

@@ -31,11 +31,11 @@ from kiosk.domain.catalog import ProjectSelection
 from kiosk.domain.documents import DocumentKind
 from kiosk.domain.forms import SECTION_FIELDS, FormValues
 from kiosk.domain.status import OrderStatus, transition
+from kiosk.store.audit import KEY_PURPOSE, AuditTrail
 from kiosk.store.schema import migrate
 from kiosk.store.sealing import Sealer
 
 SEALED_SUFFIX = ".sealed"
-GENESIS_HASH = "0" * 64
 
 
 class StoreError(RuntimeError):
@@ -133,6 +133,14 @@ class Store:
         self._conn = conn
         self.db = sqlite_utils.Database(conn)
         migrate(conn)
+        self.audit_trail = AuditTrail(
+            conn,
+            self._lock,
+            self._write,
+            sealer.derive_key(KEY_PURPOSE),
+            database.with_suffix(".audit-anchor"),
+        )
+        self.audit_trail.adopt_legacy_chain()
 
     @classmethod
     def open(cls, data_dir: Path, key_file: Path) -> Store:
@@ -568,38 +576,20 @@ class Store:
             self.purge_personal_data(order_id)
         return due
 
-    # --- audit ---------------------------------------------------------------------------------
+    # --- audit (kiosk/store/audit.py) ----------------------------------------------------------
     def audit(self, actor: str, action: str, **detail: Any) -> None:
-        """Append a hash-chained record. Never pass personal data or PINs in `detail`."""
-        with self._write() as db:
-            last = self._conn.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
-            seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-            record = {
-                "seq": seq,
-                "at": utc_now(),
-                "actor": actor,
-                "action": action,
-                "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
-            }
-            db.table("audit").insert(
-                {**record, "prev_hash": prev_hash, "hash": _chain_hash(prev_hash, record)}
-            )
+        """Append a chained record. Never pass personal data or PINs in `detail`."""
+        self.audit_trail.append(actor, action, utc_now(), **detail)
 
     def verify_audit(self) -> int | None:
         """The seq of the first record that does not match the chain, or None if all do."""
-        prev_hash = GENESIS_HASH
+        return self.audit_trail.first_changed()
+
+    def integrity_problem(self) -> str | None:
+        """SQLite's own check of the database file (pages, indexes); None when it is sound."""
         with self._lock:
-            rows = list(self.db.table("audit").rows_where(order_by="seq"))
-        for expected_seq, row in enumerate(rows, start=1):
-            record = {key: row[key] for key in ("seq", "at", "actor", "action", "detail")}
-            if (
-                row["seq"] != expected_seq
-                or row["prev_hash"] != prev_hash
-                or row["hash"] != _chain_hash(prev_hash, record)
-            ):
-                return int(row["seq"])
-            prev_hash = row["hash"]
-        return None
+            rows = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
+        return None if rows == ["ok"] else "; ".join(rows[:5])
 
     # --- internals ---------------------------------------------------------------------------
     def _status(self, order_id: str) -> OrderStatus:
@@ -678,8 +668,3 @@ def _outbox_item(row: Mapping[str, Any]) -> OutboxItem:
         last_error=row["last_error"],
         blocked_at=row["blocked_at"],
     )
-
-
-def _chain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
-    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()

@@ -1,0 +1,98 @@
+"""`kiosk doctor` and `kiosk audit`: the technician's view of a kiosk from a shell.
+
+`kiosk doctor` checks every part (kiosk/health.py) and prints a table; it exits 0 when all work
+(warnings included), 1 when a part failed, 2 when the settings or the store cannot be opened.
+`kiosk audit verify` exits 0 when the audit trail is intact, 1 when it was changed."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+from kiosk.i18n import Language, Text, say
+
+EXIT_OK, EXIT_FAILED, EXIT_CANNOT_CHECK = 0, 1, 2
+
+
+def run_doctor(home: str | None, language: Language | None = None) -> int:
+    from kiosk.config import SettingsError, load_settings
+    from kiosk.health import State, check_all
+    from kiosk.locations import locations
+    from kiosk.store import Store
+    from kiosk.store.sealing import KeyFileError
+
+    where = locations(home)
+    try:
+        settings = load_settings(where)
+    except SettingsError as error:
+        print(f"kiosk doctor: settings: {error}", file=sys.stderr)
+        return EXIT_CANNOT_CHECK
+    language = language or settings.language
+    try:
+        store = Store.open(where.data_dir, where.key_file)
+    except (KeyFileError, RuntimeError) as error:
+        print(f"kiosk doctor: store: {error}", file=sys.stderr)
+        return EXIT_CANNOT_CHECK
+    try:
+        report = check_all(settings, where, store)
+    finally:
+        store.close()
+    headers = (say(Text("部件"), language), say(Text("状态"), language), say(Text("说明"), language))
+    rows = [part.row(language) for part in report.parts]
+    print(table(headers, rows))
+    for part in report.parts:
+        if part.state is not State.OK and part.detail:
+            print(f"  {say(part.part, language)}: {part.detail}")
+    verdict = Text("全部正常") if report.worst is not State.FAILED else Text("有部件故障")
+    print(say(verdict, language))
+    return EXIT_FAILED if report.worst is State.FAILED else EXIT_OK
+
+
+def run_audit(home: str | None, action: str, *, last: int = 20) -> int:
+    from kiosk.locations import locations
+    from kiosk.store import Store
+    from kiosk.store.sealing import KeyFileError
+
+    where = locations(home)
+    try:
+        store = Store.open(where.data_dir, where.key_file)
+    except (KeyFileError, RuntimeError) as error:
+        print(f"kiosk audit: {error}", file=sys.stderr)
+        return EXIT_CANNOT_CHECK
+    try:
+        if action == "show":
+            for record in store.audit_trail.records(last):
+                detail = " ".join(f"{key}={value}" for key, value in sorted(record.detail.items()))
+                print(
+                    f"{record.seq:>6}  {record.at}  {record.actor:<8} {record.action:<20} {detail}".rstrip()
+                )
+            return EXIT_OK
+        problem = store.audit_trail.problem()
+        count = store.audit_trail.count()
+    finally:
+        store.close()
+    if problem is not None:
+        print(f"audit trail CHANGED: {problem.say('en')} ({problem})")
+        return EXIT_FAILED
+    print(f"audit trail intact: {count} records")
+    return EXIT_OK
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded by display width (a Chinese character takes two cells)."""
+    widths = [max(width(row[column]) for row in (headers, *rows)) for column in range(len(headers))]
+    lines = []
+    for number, row in enumerate((headers, *rows)):
+        lines.append("  ".join(pad(cell, widths[column]) for column, cell in enumerate(row)).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, cells: int) -> str:
+    return text + " " * (cells - width(text))
