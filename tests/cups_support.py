@@ -2,8 +2,13 @@
 folder, listening on a Unix socket in that folder only (no network port).
 
 Two queues:
-- `kiosk`: the file: device (FileDevice Yes) with the Generic PDF driver, as the issue asks;
-  every job overwrites paper/kiosk.pdf.
+- `kiosk`: the Generic PDF driver, every job written over paper/kiosk.pdf by a one-line
+  backend (`paper:`). It was the file: device (FileDevice Yes) until Debian's CUPS
+  2.4.2-3+deb12u10 (November 2026): its scheduler now opens a file: device's path with
+  O_WRONLY|O_EXCL and neither creates nor truncates it, so a new file fails ("could not open
+  the output file") and an old one is overwritten in place, a shorter job leaving the tail of
+  a longer one. The scheduler, filters and driver stay the real ones; only the last step,
+  which on a kiosk is the USB or network printer's backend, is this script.
 - `faulty`: a small CUPS backend written here, standing in for printer hardware, which no test
   machine has. Told through a file, it reports what a real printer's backend reports: out of
   paper or jammed (STATE: +media-empty-error / +media-jam-error), it stops the queue with status
@@ -26,6 +31,13 @@ from pathlib import Path
 
 GENERIC_PDF_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
 CUPS_BIN = Path("/usr/lib/cups")
+
+PAPER_BACKEND = """#!/bin/sh
+# Each job onto paper/kiosk.pdf, whole (tests/cups_support.py). No arguments: list the device.
+if [ $# -eq 0 ]; then echo 'direct paper "Unknown" "Test paper"'; exit 0; fi
+cat "${{6:--}}" > {root}/paper/kiosk.pdf.part && mv {root}/paper/kiosk.pdf.part {root}/paper/kiosk.pdf
+exit 0
+"""
 
 FAULT_BACKEND = """#!/bin/sh
 # A stand-in for printer hardware (tests/cups_support.py). No arguments: list the device.
@@ -70,14 +82,15 @@ class Cupsd:
                 (root / "bin" / entry.name).symlink_to(entry)
         for entry in (CUPS_BIN / "backend").iterdir():
             (root / "bin/backend" / entry.name).symlink_to(entry)
-        backend = root / "bin/backend/faulty"
-        backend.write_text(FAULT_BACKEND.format(root=root))
-        backend.chmod(0o700)  # owned by root and private: cupsd runs it as root
+        for name, script in (("faulty", FAULT_BACKEND), ("paper", PAPER_BACKEND)):
+            backend = root / "bin/backend" / name
+            backend.write_text(script.format(root=root))
+            backend.chmod(0o700)  # owned by root and private: cupsd runs it as root
         (root / "cups-files.conf").write_text(
             f"ServerRoot {root}\nRequestRoot {root}/spool\nTempDir {root}/spool/tmp\n"
             f"StateDir {root}/state\nCacheDir {root}/cache\nErrorLog {root}/log/error_log\n"
             f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\n"
-            f"ServerBin {root}/bin\nDataDir /usr/share/cups\nPrintcap\nFileDevice Yes\n"
+            f"ServerBin {root}/bin\nDataDir /usr/share/cups\nPrintcap {root}/printcap\n"
         )
         (root / "cupsd.conf").write_text(
             f"Listen {self.socket}\nLogLevel info\nWebInterface No\nBrowsing No\n"
@@ -90,7 +103,7 @@ class Cupsd:
             stderr=subprocess.DEVNULL,
         )
         self._wait_until_listening()
-        self.admin("lpadmin", "-p", "kiosk", "-E", "-v", f"file://{self.paper}/kiosk.pdf")
+        self.admin("lpadmin", "-p", "kiosk", "-E", "-v", "paper:/kiosk")
         self.admin("lpadmin", "-p", "faulty", "-E", "-v", "faulty:/test")
 
     def _wait_until_listening(self, timeout_s: float = 10.0) -> None:
