@@ -48,6 +48,7 @@ from kiosk.contract import (
     SmsCodeRequest,
     SmsCodeSent,
     StaffAuthorisation,
+    StaffDirectory,
     SubmitRequest,
     SubscriberSession,
     TokenRegistration,
@@ -363,6 +364,10 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     ) -> Response:
         backend.tokens.register_from_kiosk(device_id, serial, body.so_pin)
         return Response(status_code=204)
+
+    @app.get(f"{API_PREFIX}/staff", response_model=StaffDirectory, responses=PROBLEMS, tags=["devices"])
+    def staff_directory(_: Device) -> StaffDirectory:
+        return backend.tokens.staff_directory()
 
     # --- devices ----------------------------------------------------------------------------------
     @app.post(

@@ -17,7 +17,7 @@ from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
 from ca_backend.orders import Caller, Orders
-from kiosk.contract import StaffAuthorisation, UnlockGrant, UnlockResult
+from kiosk.contract import StaffAccountView, StaffAuthorisation, StaffDirectory, UnlockGrant, UnlockResult
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.status import OrderStatus
 from kiosk.domain.token_policy import UnlockRoute, load_token_policy
@@ -173,6 +173,17 @@ class Tokens:
                 " on conflict (staff_id) do update set name = excluded.name, pin_hash = excluded.pin_hash",
                 (staff_id, name, hash_pin(pin), now_iso()),
             )
+
+    def staff_directory(self) -> StaffDirectory:
+        """The hall staff accounts, for an enrolled kiosk to sign staff in (offline too)."""
+        with self.db.connect() as conn:
+            rows = conn.execute("select staff_id, name, pin_hash from staff order by staff_id").fetchall()
+        return StaffDirectory(
+            accounts=[
+                StaffAccountView(staff_id=row["staff_id"], name=row["name"], pin_hash=row["pin_hash"])
+                for row in rows
+            ]
+        )
 
     def authorise(self, caller: Caller, order_id: str, authorisation: StaffAuthorisation) -> None:
         order = self.orders.get(caller, order_id)

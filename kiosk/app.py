@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,7 +21,7 @@ from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
-from kiosk.session import Session
+from kiosk.session import ORDER_QUERY_VISIT, Session
 
 if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from kiosk.domain.catalog import Catalog
     from kiosk.key_slot import KeySlot
     from kiosk.screens.idle_countdown import IdleCountdownScreen
-    from kiosk.staff_auth import StaffGate
+    from kiosk.staff_auth import StaffAccount, StaffGate
     from kiosk.store import Store
 
 IDLE_CHECK_INTERVAL = 0.5
@@ -61,6 +62,7 @@ class KioskApp(App[None], inherit_bindings=False):
         settings: KioskSettings | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         demo: bool = False,
     ) -> None:
         # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
@@ -70,6 +72,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.settings = settings
         self.store = store
         self.clock = clock
+        self.wall_clock = wall_clock  # what must outlast a restart (the staff lockout)
         self.session = Session()
         self.idle: IdleWatch | None = None
         self.staff_gate: StaffGate | None = None
@@ -122,10 +125,15 @@ class KioskApp(App[None], inherit_bindings=False):
         self.post_message(RuntimeReady(settings, store))
 
     def on_runtime_ready(self, message: RuntimeReady) -> None:
-        from kiosk.staff_auth import StaffGate
+        from kiosk.staff_auth import StaffGate, StoredLockout
 
         self.settings, self.store = message.settings, message.store
-        self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.clock)
+        self.staff_gate = StaffGate(
+            message.settings.staff_pin_hash,
+            accounts=message.store.staff_accounts,
+            lockout=StoredLockout(message.store),
+            clock=self.wall_clock,
+        )
         self.language = message.settings.language
         self.idle = IdleWatch(
             message.settings.idle_timeout_s, message.settings.idle_countdown_s, self.clock()
@@ -134,6 +142,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.settings_version += 1
         self.post_message(QueueChanged())
         self._run_sync()
+        if self.out_of_service:  # staff paused it before the restart
+            self.switch_to_out_of_service()
 
     # --- the outbox sync ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
@@ -179,8 +189,30 @@ class KioskApp(App[None], inherit_bindings=False):
         # there is no PIN to check, and a technician fixes the kiosk from outside.
         if message.settings is not None:
             self.settings = message.settings
-            self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.clock)
+            self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.wall_clock)
         self.switch_to_out_of_service()
+
+    @property
+    def out_of_service(self) -> bool:
+        """Staff took the kiosk out of service (kept in the store: a restart keeps it so)."""
+        return self.store is not None and self.store.state("out_of_service") == "1"
+
+    def set_out_of_service(self, paused: bool) -> None:
+        """Staff pause the kiosk (subscribers see 暂停服务) or put it back in service."""
+        if self.store is None:
+            return
+        self.store.set_state(out_of_service="1" if paused else "0")
+        self.store.audit("staff", "out_of_service" if paused else "back_in_service")
+        self.show_service_state()
+
+    def show_service_state(self) -> None:
+        """Home, or the 暂停服务 page when the kiosk cannot or may not serve; whatever was open
+        above it goes (staff sign in again from the page's status line)."""
+        if self.out_of_service or self.serving_error is not None:
+            self.switch_to_out_of_service()
+        else:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
 
     def switch_to_out_of_service(self) -> None:
         from kiosk.screens.out_of_service import OutOfServiceScreen
@@ -223,9 +255,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def open_staff_entry(self) -> None:
         from kiosk.screens.staff import StaffPinScreen, StaffScreen
 
-        def signed_in(accepted: bool | None) -> None:
-            if accepted:
-                self.push_screen(StaffScreen(id="staff"))
+        def signed_in(account: StaffAccount | None) -> None:
+            if account is not None:
+                self.push_screen(StaffScreen(account, id="staff"))
 
         if not any(screen.id in ("staff", "staff-pin") for screen in self.screen_stack):
             self.push_screen(StaffPinScreen(id="staff-pin"), signed_in)
@@ -258,17 +290,20 @@ class KioskApp(App[None], inherit_bindings=False):
         from kiosk.journey import Journey
         from kiosk.screens.journey_steps import walk
 
-        self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)))
+        self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)), business.code.value)
 
     def start_order_query(self) -> None:
         from kiosk.screens.order_query import query_orders
 
-        self._start_subscriber_visit(lambda: query_orders(self))
+        self._start_subscriber_visit(lambda: query_orders(self), ORDER_QUERY_VISIT)
 
-    def _start_subscriber_visit(self, visit: Callable[[], Awaitable[object]]) -> None:
+    def _start_subscriber_visit(self, visit: Callable[[], Awaitable[object]], counted_as: str) -> None:
         """Run a subscriber's visit from the home screen, then forget them. A second tap while
-        one runs does nothing (an exclusive worker would cancel the first, mid-step)."""
+        one runs does nothing (an exclusive worker would cancel the first, mid-step). The day's
+        visits are counted per business for staff (a number, nothing about who)."""
         if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
+            if self.store is not None:
+                self.store.count_visit(counted_as, date.today().isoformat())
             self._visit(visit)
 
     @work(group="journey", exit_on_error=False, description="subscriber visit")
@@ -365,20 +400,20 @@ class KioskApp(App[None], inherit_bindings=False):
         screen = self.screen
         return screen if isinstance(screen, IdleCountdownScreen) else None
 
-    def wipe_session(self, *, quietly: bool = False) -> None:
+    def wipe_session(self, *, quietly: bool = False, audited: bool = True) -> None:
         """Forget the subscriber: their journey, their draft, their screens, their language
         choice. `quietly`: the journey ended by itself (its worker calls this), not by the idle
-        watch, so it is not cancelled and the wipe is not audited as one."""
+        watch, so it is not cancelled and the wipe is not audited as one. `audited=False`: the
+        caller audits it as what it was (staff ended a stuck session)."""
         if not quietly:
             self.workers.cancel_group(self, "journey")
         self.session.wipe(self.store)
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self.show_service_state()
         if self.settings is not None:
             self.language = self.settings.language
         self.note_activity()
         self.post_message(QueueChanged())
-        if self.store is not None and not quietly:
+        if self.store is not None and not quietly and audited:
             self.store.audit("kiosk", "session_wiped")
 
 

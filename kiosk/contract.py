@@ -304,6 +304,19 @@ class StaffAuthorisation(WireModel):
     staff_pin: Annotated[str, StringConstraints(min_length=4, max_length=32)]
 
 
+class StaffAccountView(WireModel):
+    """A hall staff account as a kiosk keeps it for signing staff in, offline too: the PIN only
+    as its scrypt hash (kiosk.staff_auth), never in clear."""
+
+    staff_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    name: Annotated[str, StringConstraints(max_length=40)]
+    pin_hash: Annotated[str, StringConstraints(pattern=r"^scrypt\$", max_length=200)]
+
+
+class StaffDirectory(WireModel):
+    accounts: list[StaffAccountView]
+
+
 # --- devices -----------------------------------------------------------------------------------
 class Heartbeat(WireModel):
     queue_depth: int = Field(ge=0)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.store import Store
 
+ORDER_QUERY_VISIT = "order_query"  # counted beside the businesses on the staff dashboard
+
 
 @dataclass
 class Session:

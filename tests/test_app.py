@@ -21,7 +21,7 @@ SIZE = (120, 40)
 
 
 def make_app(where, settings, store, clock) -> KioskApp:
-    return KioskApp(where=where, settings=settings, store=store, clock=clock)
+    return KioskApp(where=where, settings=settings, store=store, clock=clock, wall_clock=clock)
 
 
 async def ready(pilot) -> None:
@@ -212,7 +212,7 @@ async def test_staff_wrong_pin_then_lockout(where, settings, store: Store, clock
         message = app.screen.query_one("#pin-message", Static)
         assert str(message.render()) == "请输入工作人员PIN"  # costs no try
         await _type_pin(pilot, "111111")
-        assert str(message.render()) == "PIN不正确，还可尝试4次"
+        assert str(message.render()) == "工号或PIN不正确，还可尝试4次"
         assert app.screen.query_one("#pin", Input).value == ""  # the PIN does not linger
         for _ in range(4):
             await _type_pin(pilot, "111111")
@@ -234,7 +234,9 @@ async def test_only_staff_can_exit(where, settings, store, clock) -> None:
         await ready(pilot)
         await _sign_in_as_staff(pilot, "246810")
         assert isinstance(app.screen, StaffScreen)
-        assert "审计记录：完整" in screen_text(app)
+        await app.workers.wait_for_complete()  # the health check
+        await pilot.pause()
+        assert "数据库完好，审计记录完整" in screen_text(app)
         await pilot.click("#exit-app")
     assert not app.is_running
     assert [row["action"] for row in store.db["audit"].rows][-1] == "exit"

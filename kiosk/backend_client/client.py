@@ -48,7 +48,9 @@ from kiosk.contract import (
     SignInRequest,
     SmsCodeRequest,
     SmsCodeSent,
+    StaffAccountView,
     StaffAuthorisation,
+    StaffDirectory,
     SubmitRequest,
     SubscriberSession,
     TokenRegistration,
@@ -217,6 +219,10 @@ class BackendClient:
     # --- device -----------------------------------------------------------------------------------
     def heartbeat(self, beat: Heartbeat) -> HeartbeatAck:
         return self._call("POST", "/devices/heartbeat", HeartbeatAck, body=beat)
+
+    def staff_directory(self) -> list[StaffAccountView]:
+        """The hall staff accounts (PINs as hashes), kept by the kiosk for signing staff in."""
+        return self._call("GET", "/staff", StaffDirectory).accounts
 
     # --- the one place requests are made ----------------------------------------------------------
     def _call(

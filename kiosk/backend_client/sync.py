@@ -331,6 +331,7 @@ class SyncEngine:
                         raise
                     log.warning("status of order %s not pulled: %s", order_id, error.summary())
             self.heartbeat()
+            self.refresh_staff()
         except (Offline, Refused) as error:
             self._note_link(online=False, error=error.summary())
             return False
@@ -365,6 +366,15 @@ class SyncEngine:
                 health=health,
                 app_version=self.app_version[:40],
             )
+        )
+
+    def refresh_staff(self) -> None:
+        """The hall staff accounts as the backend has them now, kept for signing in offline."""
+        from kiosk.staff_auth import StaffAccount
+
+        accounts = self.client.staff_directory()
+        self.store.replace_staff_accounts(
+            [StaffAccount(account.staff_id, account.name, account.pin_hash) for account in accounts]
         )
 
     def purge(self) -> list[str]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from kiosk.contract import OrderView, PaymentView, SmsCodeSent, SubscriberSession
     from kiosk.devices.printer.job import PrintProgress
     from kiosk.domain.documents import DocumentKind
+    from kiosk.health import HealthReport
     from kiosk.i18n import Text
     from kiosk.key_check import KeyCheck
     from kiosk.screens.choose import Choice
@@ -42,6 +43,14 @@ class QueueChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, QueueChanged)
+
+
+# --- staff mode (kiosk/screens/staff.py) ------------------------------------------------------------
+@dataclass
+class HealthChecked(Message):
+    """Every part checked (kiosk/health.py), from the dashboard's worker."""
+
+    report: HealthReport
 
 
 # --- 录入信息 (kiosk/screens/info_entry.py) ------------------------------------------------------

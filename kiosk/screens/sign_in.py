@@ -7,7 +7,7 @@ or None when the subscriber goes back."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,13 +22,16 @@ from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from kiosk.staff_auth import StaffAccount
+
 STAFF_CONFIRMS = Text(
     "网络不通，无法发送短信验证码：请大厅工作人员当面核验身份证件，点击“工作人员核验”并输入工作人员PIN"
 )
 CODE_SENT = Text("验证码已发送至{phone}，{minutes}分钟内有效")
 ASK_CODE = Text("请输入6位短信验证码")
 FIRST_TIME = Text("首次登录即自动注册。验证码将发送到您的手机")
-STAFF_ID = "hall-staff"  # until staff accounts exist (issue 10), staff confirm as the hall
+KIOSK_STAFF_ID = "hall-staff"  # confirmed with the kiosk's own maintenance PIN (no staff ID)
 
 
 class SignInScreen(KioskMixin, Screen[SignedIn | None]):
@@ -185,18 +188,19 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
             return
         from kiosk.screens.staff import StaffPinScreen
 
-        def confirmed(accepted: bool | None) -> None:
-            if accepted:
-                self._done_by_staff(phone)
+        def confirmed(account: StaffAccount | None) -> None:
+            if account is not None:
+                self._done_by_staff(phone, account.staff_id or KIOSK_STAFF_ID)
 
         self.open_once(StaffPinScreen(), confirmed)
 
-    def _done_by_staff(self, phone: str) -> None:
+    def _done_by_staff(self, phone: str, staff_id: str) -> None:
+        """The order says which staff member vouched for the subscriber (the backend records it)."""
         from kiosk.store import Owner
 
         if self.kiosk.store is not None:
-            self.kiosk.store.audit("staff", "confirmed_subscriber_in_person")
-        self.dismiss(SignedIn(Owner(phone, "staff", STAFF_ID)))
+            self.kiosk.store.audit("staff", "confirmed_subscriber_in_person", staff_id=staff_id)
+        self.dismiss(SignedIn(Owner(phone, "staff", staff_id)))
 
     # --- the backend, in workers --------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False, description="send SMS code")

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
+from kiosk.screens.messages import HealthChecked
 from kiosk.screens.status_line import StatusLine
+from kiosk.session import ORDER_QUERY_VISIT
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.job import PrintRequest
+    from kiosk.health import HealthReport
+    from kiosk.staff_auth import StaffAccount
 
 
-class StaffPinScreen(KioskModal[bool]):
-    """Dismisses with True once a staff PIN is accepted."""
+class StaffPinScreen(KioskModal["StaffAccount | None"]):
+    """Dismisses with the staff account once its ID and PIN are accepted (None: cancelled).
+    The ID left empty means the kiosk's own maintenance PIN (kiosk.toml)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.t(Text("工作人员登录")), classes="dialog-title")
+            yield Input(
+                placeholder=self.t(Text("工号（使用本机维护PIN时不填）")),
+                max_length=40,
+                id="staff-id",
+            )
             yield Input(
                 placeholder=self.t(Text("请输入工作人员PIN")),
                 password=True,
@@ -41,17 +52,21 @@ class StaffPinScreen(KioskModal[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "cancel":
-            self.dismiss(False)
+            self.dismiss(None)
         else:
             self._check()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._check()
+        if event.input.id == "staff-id":
+            self.query_one("#pin", Input).focus()
+        else:
+            self._check()
 
     def _check(self) -> None:
         pin_input = self.query_one("#pin", Input)
         pin, pin_input.value = pin_input.value, ""  # the PIN leaves the screen at once
+        staff_id = self.query_one("#staff-id", Input).value.strip()
         gate = self.kiosk.staff_gate
         message = self.query_one("#pin-message", Static)
         if not pin:  # an empty press is not a wrong PIN: it costs no try
@@ -60,15 +75,17 @@ class StaffPinScreen(KioskModal[bool]):
         if gate is None:
             message.update(self.t(Text("配置有误，无法验证工作人员PIN，请由技术人员处理")))
             return
-        attempt = gate.try_pin(pin)
+        attempt = gate.try_pin(pin, staff_id)
         store = self.kiosk.store
         if attempt.accepted:
             if store is not None:
-                store.audit("staff", "sign_in")
-            self.dismiss(True)
+                signed = attempt.account.staff_id if attempt.account is not None else staff_id
+                store.audit("staff", "sign_in", staff_id=signed or "kiosk")
+            self.dismiss(attempt.account)
             return
         if store is not None:
-            store.audit("staff", "pin_refused", locked=attempt.locked_for > 0)
+            store.audit("staff", "pin_refused", staff_id=staff_id or "kiosk", locked=attempt.locked_for > 0)
+        pin_input.focus()
         if attempt.locked_for > 0:
             minutes, seconds = divmod(math.ceil(attempt.locked_for), 60)
             message.update(
@@ -81,12 +98,177 @@ class StaffPinScreen(KioskModal[bool]):
                 )
             )
         else:
-            message.update(self.t(Text("PIN不正确，还可尝试{count}次", count=attempt.tries_left)))
+            message.update(self.t(Text("工号或PIN不正确，还可尝试{count}次", count=attempt.tries_left)))
 
 
 class StaffScreen(KioskScreen):
-    """The staff panel. Issue 10 grows it into the full dashboard."""
+    """The staff dashboard: every part's health, the sync queue and what failed in it, today's
+    visits per business (counts only), this kiosk's settings, the audit trail's state; and what
+    staff do here: check again, send the queue now, print a test page, reprint the last receipt,
+    test the camera, take the kiosk out of service and back, end a subscriber's stuck session,
+    and leave the app once the queue is safe."""
 
+    DEFAULT_CSS: ClassVar[str] = """
+    #staff-body { height: 1fr; padding: 0 2; }
+    #staff-left { width: 1fr; }
+    #staff-right { width: 46; padding-left: 2; }
+    #staff-body Static { height: auto; }
+    .staff-actions { height: 3; align: center middle; }
+    .staff-actions Button { margin: 0 1; min-width: 14; height: 3; }
+    """
+
+    def __init__(self, account: StaffAccount | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.account = account
+        self.report: HealthReport | None = None
+        self.note: Text | None = None  # what the last action did
+
+    # --- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Horizontal(id="masthead"):
+            yield Static(t(self._who()), id="title")
+        with Horizontal(id="staff-body"):
+            with Vertical(id="staff-left"):
+                yield Static(t(Text("设备状态")), classes="section")
+                yield Static("", id="health")
+                yield Static(t(Text("同步队列")), classes="section")
+                yield Static("", id="queue")
+            with Vertical(id="staff-right"):
+                yield Static(t(Text("今日办理")), classes="section")
+                yield Static("", id="visits")
+                yield Static(t(Text("本机设置")), classes="section")
+                yield Static("", id="settings")
+                yield Static("", id="staff-note", classes="warning")
+        with Horizontal(classes="staff-actions"):
+            yield Button(t(Text("重新检查")), id="check")
+            yield Button(t(Text("立即同步")), id="retry-sync")
+            yield Button(t(Text("打印测试页")), id="print-test")
+            yield Button(t(Text("补打回执")), id="reprint-receipt")
+            yield Button(t(Text("摄像头测试")), id="camera-test")
+        with Horizontal(classes="staff-actions"):
+            paused = self.kiosk.out_of_service
+            yield Button(
+                t(Text("恢复服务") if paused else Text("暂停服务")), id="toggle-service", variant="warning"
+            )
+            yield Button(t(Text("结束顾客会话")), id="end-session")
+            yield Button(t(Text("返回")), id="back", variant="primary")
+            yield Button(t(Text("退出程序")), id="exit-app", variant="error")
+        yield StatusLine(id="status-line")
+
+    def _who(self) -> Text:
+        account = self.account
+        if account is None or not account.staff_id:
+            return Text("工作人员 · 本机维护")
+        return Text("工作人员 · {staff_id} {name}", staff_id=account.staff_id, name=account.name)
+
+    def on_mount(self) -> None:
+        self._show()
+        self._check_health()
+        self.watch(self.kiosk, "queue_read", self._show_queue, init=False)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._show()
+
+    def _show(self) -> None:
+        self._show_health()
+        self._show_queue()
+        self._show_visits()
+        self._show_settings()
+        self.query_one("#staff-note", Static).update(self.t(self.note or ""))
+
+    # --- health -------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="health", exit_on_error=False, description="health check")
+    def _check_health(self) -> None:
+        from kiosk.health import check_all
+
+        kiosk = self.kiosk
+        if kiosk.settings is None:
+            return
+        self.post_message(HealthChecked(check_all(kiosk.settings, kiosk.where, kiosk.store)))
+
+    def on_health_checked(self, message: HealthChecked) -> None:
+        self.report = message.report
+        self._show_health()
+
+    def _show_health(self) -> None:
+        from kiosk.doctor import table
+
+        widget = self.query_one("#health", Static)
+        if self.report is None:
+            widget.update(self.t(Text("正在检查各部件…")))
+            return
+        language = self.kiosk.language
+        rows = [part.row(language) for part in self.report.parts]
+        widget.update(table(("", "", ""), rows).split("\n", 2)[2])
+
+    # --- the queue, visits, settings ----------------------------------------------------------
+    def _show_queue(self) -> None:
+        from kiosk.health import pending_age_s
+
+        store, t = self.kiosk.store, self.t
+        widget = self.query_one("#queue", Static)
+        if store is None:
+            widget.update(t(Text("数据存储未打开")))
+            return
+        summary = store.sync_summary()
+        lines = [
+            t(
+                Text(
+                    "待同步订单：{count}，被拒需处理：{blocked}",
+                    count=summary.pending_orders,
+                    blocked=summary.blocked_orders,
+                )
+            )
+        ]
+        if summary.oldest_pending_at:
+            minutes = round(pending_age_s(summary.oldest_pending_at) / 60)
+            lines.append(t(Text("最早的已等待{minutes}分钟", minutes=minutes)))
+        if summary.last_contact_at:
+            lines.append(t(Text("最近联系后台：{at}", at=_local_time(summary.last_contact_at))))
+        for item in store.pending_outbox(limit=50):
+            if item.last_error:
+                state = Text("被拒") if item.blocked_at else Text("重试中")
+                lines.append(
+                    f"  {item.order_id[:8]} {item.kind} · {t(state)} · {item.attempts}× · {item.last_error}"
+                )
+        widget.update("\n".join(lines))
+
+    def _show_visits(self) -> None:
+        from datetime import date
+
+        from kiosk.domain.businesses import BUSINESSES
+
+        store, t = self.kiosk.store, self.t
+        visits = store.visits(date.today().isoformat()) if store is not None else {}
+        lines = []
+        for code, business in BUSINESSES.items():
+            lines.append(f"{t(business.title)}：{visits.get(code.value, 0)}")
+        lines.append(f"{t(Text('订单查询'))}：{visits.get(ORDER_QUERY_VISIT, 0)}")
+        self.query_one("#visits", Static).update("\n".join(lines))
+
+    def _show_settings(self) -> None:
+        settings, t = self.kiosk.settings, self.t
+        if settings is None:
+            self.query_one("#settings", Static).update(self.kiosk.serving_error or "")
+            return
+        lines = [
+            t(Text("终端编号：{kiosk_id}", kiosk_id=settings.kiosk_id)),
+            t(Text("后台地址：{url}", url=settings.backend_url)),
+            t(Text("打印机：{printer}", printer=settings.printer_queue or Text("PDF文件夹"))),
+            t(Text("摄像头：{camera}", camera=settings.camera_source or Text("演示视频"))),
+            t(Text("空闲等待：{seconds}秒", seconds=round(settings.idle_timeout_s))),
+        ]
+        if self.kiosk.serving_error:
+            lines.append(self.kiosk.serving_error)
+        self.query_one("#settings", Static).update("\n".join(lines))
+
+    def _say(self, note: Text) -> None:
+        self.note = note
+        self.query_one("#staff-note", Static).update(self.t(note))
+
+    # --- actions ------------------------------------------------------------------------------
     def _test_page(self) -> PrintRequest:
         """The application form of the invented sample order (no one's data), numbered for this
         kiosk: it shows the font, the boxes, the table and the QR as a subscriber's will print."""
@@ -99,44 +281,82 @@ class StaffScreen(KioskScreen):
         content = sample_content(f"TEST-{kiosk_id}", settings.order_follow_url if settings else "")
         return PrintRequest(f"test page {kiosk_id}", render(PrintedForm.APPLICATION_FORM, content))
 
-    def compose(self) -> ComposeResult:
-        kiosk = self.kiosk
-        with Horizontal(id="masthead"):
-            yield Static(self.t(Text("工作人员")), id="title")
-        with Vertical(id="guide"):
-            settings = kiosk.settings
-            if settings is not None:
-                yield Static(self.t(Text("终端编号：{kiosk_id}", kiosk_id=settings.kiosk_id)), classes="item")
-            depth = kiosk.queue_depth
-            yield Static(
-                self.t(Text("待同步订单：{count}", count="—" if depth is None else depth)), classes="item"
-            )
-            if kiosk.store is not None:
-                verdict = kiosk.store.audit_trail.problem() or Text("完整")
-                yield Static(self.t(Text("审计记录：{verdict}", verdict=verdict)), classes="item")
-            if kiosk.serving_error:
-                yield Static(kiosk.serving_error, classes="technical")
-        with Horizontal(id="actions"):
-            yield Button(self.t(Text("返回首页")), id="back", variant="primary")
-            yield Button(self.t(Text("摄像头测试")), id="camera-test")
-            yield Button(self.t(Text("打印测试页")), id="print-test")
-            yield Button(self.t(Text("退出程序")), id="exit-app", variant="error")
-        yield StatusLine(id="status-line")
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "back":
+        kiosk, store = self.kiosk, self.kiosk.store
+        button = event.button.id
+        if button == "back":
             self.dismiss()
-        elif event.button.id == "camera-test":
+        elif button == "check":
+            self.report = None
+            self._show_health()
+            self._check_health()
+        elif button == "retry-sync" and store is not None:
+            count = store.retry_outbox_now()
+            store.audit("staff", "sync_retry", items=count)
+            kiosk.wake_sync()
+            self._say(Text("已让{count}项立即重新发送", count=count))
+        elif button == "camera-test":
             from kiosk.domain.documents import DOCUMENTS
             from kiosk.screens.capture import DocumentCaptureScreen
 
             # Every document the kiosk knows, nothing stored: the staff member sees the
             # preview, the outline and the checks, as a subscriber would.
             self.open_once(DocumentCaptureScreen(list(DOCUMENTS), order_id=None, title=Text("摄像头测试")))
-        elif event.button.id == "print-test":
+        elif button == "print-test":
             from kiosk.screens.printing import FormToPrint, PrintFormsScreen
 
             test_page = FormToPrint(Text("打印测试页"), self._test_page)
             self.open_once(PrintFormsScreen([test_page], title=Text("打印测试页")))
-        elif event.button.id == "exit-app":
+        elif button == "reprint-receipt" and store is not None:
+            self._reprint_last_receipt()
+        elif button == "toggle-service":  # staff land where subscribers will be: 暂停服务, or home
+            kiosk.set_out_of_service(not kiosk.out_of_service)
+        elif button == "end-session":
+            if store is not None:
+                store.audit("staff", "session_ended")
+            kiosk.wipe_session(quietly=False, audited=False)
+        elif button == "exit-app":
+            self._confirm_exit()
+
+    def _reprint_last_receipt(self) -> None:
+        from kiosk.devices.forms.render import PrintedForm
+        from kiosk.screens.journey_steps import printable
+        from kiosk.screens.printing import PrintFormsScreen
+
+        store = self.kiosk.store
+        assert store is not None
+        order_id = store.latest_submitted_order()
+        if order_id is None:
+            self._say(Text("本机还没有提交过订单"))
+            return
+        store.audit("staff", "receipt_reprinted", order=order_id)
+        receipt = printable(self.kiosk, order_id, PrintedForm.RECEIPT)
+        self.open_once(PrintFormsScreen([receipt], title=Text("补打回执")))
+
+    def _confirm_exit(self) -> None:
+        """Leaving with orders still to send is safe (they wait in the store and go at the next
+        start), but staff should know before they leave the kiosk dark."""
+        from kiosk.screens.step import ConfirmScreen
+
+        store = self.kiosk.store
+        waiting = store.sync_summary().pending_orders if store is not None else 0
+        if not waiting:
             self.kiosk.exit_by_staff()
+            return
+        question = Text(
+            "还有{count}个订单未发送到后台。它们已保存在本机，下次启动后自动发送。确定退出吗？", count=waiting
+        )
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.kiosk.exit_by_staff()
+
+        self.app.push_screen(
+            ConfirmScreen(question, yes=Text("退出程序"), no=Text("取消"), id="confirm-exit"), answered
+        )
+
+
+def _local_time(at: str) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -100,7 +100,19 @@ def _v2_sync(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial, _v2_sync)
+def _v3_staff(db: sqlite_utils.Database) -> None:
+    """Hall staff: their accounts as the backend gives them (sealed: the PIN hashes are worth
+    guarding too), and the kiosk's own small state that must outlive a restart (the staff
+    entry's lockout, out of service, the day's visits per business)."""
+    db.table("staff_accounts").create(
+        {"staff_id": str, "sealed": bytes, "refreshed_at": str},
+        pk="staff_id",
+        not_null={"sealed", "refreshed_at"},
+    )
+    db.table("kiosk_state").create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial, _v2_sync, _v3_staff)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -31,6 +31,7 @@ from kiosk.domain.catalog import ProjectSelection
 from kiosk.domain.documents import DocumentKind
 from kiosk.domain.forms import SECTION_FIELDS, FormValues
 from kiosk.domain.status import OrderStatus, transition
+from kiosk.staff_auth import StaffAccount
 from kiosk.store.audit import KEY_PURPOSE, AuditTrail
 from kiosk.store.schema import migrate
 from kiosk.store.sealing import Sealer
@@ -575,6 +576,71 @@ class Store:
         for order_id in due:
             self.purge_personal_data(order_id)
         return due
+
+    # --- hall staff and the kiosk's own state ------------------------------------------------------
+    def replace_staff_accounts(self, accounts: Sequence[StaffAccount]) -> None:
+        """The backend's staff accounts, as they are now (one that left is gone here too)."""
+        now = utc_now()
+        rows = [
+            {
+                "staff_id": account.staff_id,
+                "sealed": self._sealer.seal(
+                    json.dumps({"name": account.name, "pin_hash": account.pin_hash}).encode(),
+                    f"staff:{account.staff_id}",
+                ),
+                "refreshed_at": now,
+            }
+            for account in accounts
+        ]
+        with self._write() as db:
+            db.execute("delete from staff_accounts")
+            if rows:
+                db.table("staff_accounts").insert_all(rows)
+
+    def staff_accounts(self) -> dict[str, StaffAccount]:
+        with self._lock:
+            rows = self._conn.execute("select staff_id, sealed from staff_accounts").fetchall()
+        accounts = {}
+        for staff_id, sealed in rows:
+            values = json.loads(self._sealer.open(sealed, f"staff:{staff_id}"))
+            accounts[staff_id] = StaffAccount(staff_id, values["name"], values["pin_hash"])
+        return accounts
+
+    def latest_submitted_order(self) -> str | None:
+        """The order submitted last at this kiosk (staff reprint its receipt)."""
+        with self._lock:
+            row = self._conn.execute(
+                "select id from orders where status != ? order by created_at desc limit 1",
+                [OrderStatus.DRAFT.value],
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def state(self, key: str, default: str = "") -> str:
+        with self._lock:
+            row = self._conn.execute("select value from kiosk_state where key = ?", [key]).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_state(self, **values: str) -> None:
+        with self._write() as db:
+            db.table("kiosk_state").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+    def count_visit(self, business: str, day: str) -> None:
+        """One more subscriber began `business` today (a count, nothing about who)."""
+        key = f"visits:{day}:{business}"
+        with self._write() as db:
+            db.execute(
+                "insert into kiosk_state (key, value) values (?, '1')"
+                " on conflict (key) do update set value = cast(value as integer) + 1",
+                [key],
+            )
+
+    def visits(self, day: str) -> dict[str, int]:
+        prefix = f"visits:{day}:"
+        with self._lock:
+            rows = self._conn.execute(
+                "select key, value from kiosk_state where key like ?", [prefix + "%"]
+            ).fetchall()
+        return {key.removeprefix(prefix): int(value) for key, value in rows}
 
     # --- audit (kiosk/store/audit.py) ----------------------------------------------------------
     def audit(self, actor: str, action: str, **detail: Any) -> None:
