@@ -370,13 +370,30 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @property
     def at_rest(self) -> bool:
-        """Home screen, nobody's data, default language: nothing for the idle wipe to do."""
+        """Home screen (or 暂停服务 over it), nobody's data, default language: nothing for the
+        idle wipe to do."""
+        from kiosk.screens.out_of_service import OutOfServiceScreen
+
         default = self.settings.language if self.settings else "zh"
-        return len(self.screen_stack) == 1 and self.session.is_empty and self.language == default
+        above_home = self.screen_stack[1:]
+        resting = not above_home or (len(above_home) == 1 and isinstance(above_home[0], OutOfServiceScreen))
+        return resting and self.session.is_empty and self.language == default
+
+    def follow_service_state(self) -> None:
+        """Staff may pause or resume the kiosk from the remote view (another process, the same
+        store): when nobody is at the kiosk, show what the store says."""
+        from kiosk.screens.out_of_service import OutOfServiceScreen
+
+        if not self.at_rest or self.serving_error is not None:
+            return
+        shown = isinstance(self.screen, OutOfServiceScreen)
+        if self.out_of_service != shown:
+            self.show_service_state()
 
     def tick_idle(self) -> None:
         if self.idle is None or self.serving_error is not None:
             return
+        self.follow_service_state()
         if self.at_rest:
             self.idle.touch(self.clock())
             return

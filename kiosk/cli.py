@@ -23,6 +23,15 @@ def main(argv: list[str] | None = None) -> int:
         "doctor", help="check every device and the backend; exit 1 when something is wrong"
     )
     doctor.add_argument("--lang", choices=["zh", "en"], help="the table's language (default: the kiosk's)")
+    commands.add_parser("staff-console", help="the staff dashboard alone (what `kiosk remote` serves)")
+    remote = commands.add_parser(
+        "remote", help="serve the staff dashboard to a browser on the hall's network (textual-serve)"
+    )
+    remote.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
+    )
+    remote.add_argument("--port", type=int, default=8471)
+    remote.add_argument("--public-url", help="the address browsers use, if not http://HOST:PORT")
     audit = commands.add_parser("audit", help="the audit trail of staff actions and device events")
     audit.add_argument("action", choices=["verify", "show"])
     audit.add_argument("--last", type=int, default=20, help="show: how many records (default 20)")
@@ -41,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.doctor import run_doctor
 
         return run_doctor(args.home, args.lang)
+    if args.command == "staff-console":
+        from kiosk.console import run_console
+
+        run_console(args.home)
+        return 0
+    if args.command == "remote":
+        from kiosk.remote import serve_remote_view
+
+        return serve_remote_view(args.home, args.host, args.port, args.public_url)
     if args.command == "audit":
         from kiosk.doctor import run_audit
 
@@ -101,6 +119,9 @@ def run_sync(home: str | None, *, once: bool) -> int:
             engine.run_forever()
             return 0
         report = engine.run_once()
+        if report.busy:
+            print("kiosk sync: the kiosk app is sending this queue now; nothing to do here", flush=True)
+            return 0
         summary = store.sync_summary()
         print(
             f"sent={report.sent} retrying={report.retrying} blocked={report.blocked}"

@@ -114,3 +114,13 @@ def load_settings(where: Locations | None = None, **overrides: object) -> KioskS
         raise SettingsError(f"bad kiosk settings ({config_file} or KIOSK_*): {problems}") from None
     except (OSError, ValueError) as error:  # unreadable or malformed TOML
         raise SettingsError(f"cannot read the kiosk settings {config_file}: {error}") from None
+
+
+def with_demo_backend(settings: KioskSettings, where: Locations) -> KioskSettings:
+    """A demo home's settings with the address its backend took when the demo started; a real
+    kiosk has no such file and keeps its settings (`kiosk doctor`, `kiosk remote`)."""
+    try:
+        url = where.demo_backend_url.read_text().strip()
+    except OSError:
+        return settings
+    return settings.model_copy(update={"backend_url": url}) if url else settings

@@ -62,7 +62,9 @@ def start_demo_backend(where: Locations, kiosk_id: str) -> DemoBackend:
     known = {device["device_id"] for device in backend.devices.listing() if device["status"] == "active"}
     if kiosk_id not in known or not where.device_credentials.exists():
         backend.devices.enroll(kiosk_id).save(where.device_credentials)
-    return DemoBackend(BackgroundServer(backend).start())
+    demo = DemoBackend(BackgroundServer(backend).start())
+    where.demo_backend_url.write_text(demo.base_url)  # for `kiosk doctor` and `kiosk remote` here
+    return demo
 
 
 def _make_demo_keys(where: Locations, backend: Backend) -> None:

@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FAILED, EXIT_CANNOT_CHECK = 0, 1, 2
 
 
 def run_doctor(home: str | None, language: Language | None = None) -> int:
-    from kiosk.config import SettingsError, load_settings
+    from kiosk.config import SettingsError, load_settings, with_demo_backend
     from kiosk.health import State, check_all
     from kiosk.locations import locations
     from kiosk.store import Store
@@ -24,7 +24,7 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
 
     where = locations(home)
     try:
-        settings = load_settings(where)
+        settings = with_demo_backend(load_settings(where), where)
     except SettingsError as error:
         print(f"kiosk doctor: settings: {error}", file=sys.stderr)
         return EXIT_CANNOT_CHECK

@@ -35,13 +35,19 @@ class State(StrEnum):
     OK = "ok"
     WARNING = "warning"  # works, but staff should look (disk getting full, orders waiting)
     FAILED = "failed"  # a subscriber would be stopped by it
+    NOT_CHECKED = "not_checked"  # a device only the kiosk itself may open (the remote view)
 
     @property
     def words(self) -> Text:
         return STATE_TITLES[self]
 
 
-STATE_TITLES = {State.OK: Text("正常"), State.WARNING: Text("注意"), State.FAILED: Text("故障")}
+STATE_TITLES = {
+    State.OK: Text("正常"),
+    State.WARNING: Text("注意"),
+    State.FAILED: Text("故障"),
+    State.NOT_CHECKED: Text("未检查"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,18 +81,30 @@ class HealthReport:
 Check = Callable[[], PartHealth]
 
 
-def check_all(settings: KioskSettings, where: Locations, store: Store | None) -> HealthReport:
-    """Every part, side by side (each in its own thread, none longer than the deadline)."""
+def check_all(
+    settings: KioskSettings, where: Locations, store: Store | None, *, devices: bool = True
+) -> HealthReport:
+    """Every part, side by side (each in its own thread, none longer than the deadline).
+    `devices=False` (the remote view, another process): the camera and the key slot are left
+    alone, as opening them could take them from a subscriber at the kiosk."""
+    camera: Check = lambda: check_camera(settings, where)  # noqa: E731
+    slot: Check = lambda: check_token_slot(settings, where)  # noqa: E731
+    if not devices:
+        camera, slot = _not_checked(Text("文件拍摄仪")), _not_checked(Text("证书盘读卡口"))
     checks: list[tuple[Text, Check]] = [
         (Text("数据存储"), lambda: check_store(store)),
         (Text("磁盘空间"), lambda: check_disk(where)),
-        (Text("文件拍摄仪"), lambda: check_camera(settings, where)),
+        (Text("文件拍摄仪"), camera),
         (Text("打印机"), lambda: check_printer(settings, where)),
-        (Text("证书盘读卡口"), lambda: check_token_slot(settings, where)),
+        (Text("证书盘读卡口"), slot),
         (Text("CA服务器"), lambda: check_backend(settings, where, store)),
         (Text("同步队列"), lambda: check_queue(store)),
     ]
     return HealthReport(run_with_deadline(checks), datetime.now(UTC))
+
+
+def _not_checked(part: Text) -> Check:
+    return lambda: PartHealth(part, State.NOT_CHECKED, Text("远程查看时不检查：设备由终端使用"))
 
 
 def run_with_deadline(

@@ -23,6 +23,11 @@ class Locations:
         return self.data_dir / "kiosk.db"
 
     @property
+    def demo_backend_url(self) -> Path:
+        """Where `kiosk demo` writes the address its backend took (a port chosen at start)."""
+        return self.data_dir / "demo-backend-url"
+
+    @property
     def device_credentials(self) -> Path:
         """The kiosk's enrolment with the backend (`ca-backend device enroll --out`), mode 0600."""
         return self.key_file.parent / "device.json"

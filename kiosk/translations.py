@@ -806,4 +806,12 @@ ENGLISH: dict[str, str] = {
     "恢复服务": "Back in service",
     "PDF文件夹": "PDF folder",
     "演示视频": "demo video",
+    # --- remote view ---
+    "未检查": "Not checked",
+    "远程查看时不检查：设备由终端使用": "Not checked from the remote view: the kiosk uses the device",
+    "{who} · 本机已暂停服务": "{who} · the kiosk is out of service",
+    "退出登录": "Sign out",
+    "远程查看": "Remote view",
+    "请工作人员输入工号和PIN后查看": "Hall staff: sign in with your staff ID and PIN to see this kiosk",
+    "终端：{kiosk}": "Kiosk: {kiosk}",
 }

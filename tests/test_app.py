@@ -195,6 +195,7 @@ async def test_language_switch_and_idle_resets_it(where, settings, store, clock)
 
 async def _type_pin(pilot, pin: str) -> None:
     pilot.app.screen.query_one("#pin", Input).value = pin
+    pilot.app.screen.query_one("#pin", Input).focus()
     await pilot.press("enter")
 
 

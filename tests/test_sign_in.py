@@ -120,7 +120,7 @@ async def test_offline_the_staff_confirm_in_person(where, store: Store, clock, t
 
         await at.pilot.click("#staff-confirm")
         await at.pilot.pause()
-        await at.pilot.press(*"246810", "enter")
+        await at.pilot.press("enter", *"246810", "enter")  # no staff ID: the kiosk's own PIN
         await at.pilot.pause()
         (signed_in,) = at.results  # with the kiosk's own PIN (no staff ID): the hall vouches
         assert signed_in is not None and signed_in.owner == Owner(PHONE, "staff", "hall-staff")

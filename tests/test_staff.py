@@ -227,3 +227,39 @@ async def test_staff_confirm_a_subscriber_offline_under_their_own_id(where, stor
         await type_staff(pilot, STAFF_ID, STAFF_PIN)
     (signed,) = results
     assert signed is not None and signed.owner.verified_by == "staff" and signed.owner.staff_id == STAFF_ID
+
+
+async def test_the_kiosk_follows_a_pause_set_from_the_remote_view(where, store: Store, clock) -> None:
+    """The remote view is another process on the same store: the kiosk shows 暂停服务 when the
+    flag is set and nobody is at it, and home again when it is cleared."""
+    from kiosk.console import StaffConsoleApp
+
+    console = StaffConsoleApp(
+        where=where, settings=KioskSettings(backend_url="http://127.0.0.1:9"), store=store, clock=clock
+    )
+    async with console.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        await type_staff(pilot, "", "246810")
+        dashboard = console.screen
+        assert isinstance(dashboard, StaffScreen) and dashboard.remote
+        shown = {button.id for button in dashboard.query("Button")}
+        assert not shown & {"print-test", "reprint-receipt", "camera-test", "end-session", "exit-app"}
+        await pilot.click("#toggle-service")
+        await pilot.pause()
+        assert console.screen is dashboard and "本机已暂停服务" in screen_text(console)
+    assert store.state("out_of_service") == "1"
+
+    kiosk = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
+    async with kiosk.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(kiosk.screen, OutOfServiceScreen)
+        store.set_state(out_of_service="0")  # resumed from the browser
+        kiosk.tick_idle()
+        await pilot.pause()
+        assert isinstance(kiosk.screen, HomeScreen)
+        store.set_state(out_of_service="1")
+        kiosk.tick_idle()
+        await pilot.pause()
+        assert isinstance(kiosk.screen, OutOfServiceScreen)

@@ -183,9 +183,11 @@ def test_a_store_with_the_old_schema_is_migrated(tmp_path: Path) -> None:
 
     MIGRATIONS[0](sqlite_utils.Database(conn))
     conn.execute("PRAGMA user_version = 1")
-    assert migrate(conn) == 2
+    assert migrate(conn) == len(MIGRATIONS)
     columns = {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
     assert "blocked_at" in columns
+    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    assert {"staff_accounts", "kiosk_state"} <= tables
 
 
 def test_a_pass_that_fails_unexpectedly_does_not_stop_the_sync(hub: Hub, store: Store) -> None:
@@ -238,3 +240,37 @@ def test_an_image_file_altered_or_gone_parks_its_order_with_the_reason(hub: Hub,
     assert "cannot be read: KeyFileError" in (reasons[altered] or "")
     assert "cannot be read: FileNotFoundError" in (reasons[gone] or "")
     assert_each_exactly_once(hub, store, [fine])
+
+
+def test_one_sender_per_store_across_processes(hub: Hub, store: Store, where) -> None:
+    """The kiosk app and `kiosk sync` may both run on a kiosk: while one holds the store's
+    sender lock, the other sends nothing and says so; once it is free, the queue goes."""
+    import subprocess
+    import sys
+
+    from kiosk.backend_client.sync import SENDER_LOCK
+
+    order_id = queue_order(store)
+    holder = subprocess.Popen(  # another process holding the lock (flock is per open file)
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl,sys; f=open({str(where.data_dir / SENDER_LOCK)!r},'w');"
+            " fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with kiosk_client(hub.server.base_url, hub.credentials) as client:
+            report = engine_for(store, client).run_once()
+        assert report.busy and report.sent == 0
+        assert store.sync_summary().pending_orders == 1
+    finally:
+        holder.communicate("")  # it ends; the kernel drops its lock
+    with kiosk_client(hub.server.base_url, hub.credentials) as client:
+        report = engine_for(store, client).run_once()
+    assert not report.busy and report.sent > 0
+    assert_each_exactly_once(hub, store, [order_id])

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from kiosk.backend_client.client import BackendClient
 from kiosk.backend_client.errors import BackendError, Offline, Refused, ServerFault
+from kiosk.backend_client.sender_lock import sending_alone
 from kiosk.contract import Heartbeat, OrderCreate, OrderView, ProjectWire, SubscriberClaim
 from kiosk.domain.documents import DocumentKind
 from kiosk.i18n import Text
@@ -54,6 +55,9 @@ class SyncSettings:
     retention_s: float = 7 * 24 * 3600  # personal data kept after the backend has it
 
 
+SENDER_LOCK = "sync.lock"  # beside the store: one sender at a time (sender_lock.py)
+
+
 @dataclass
 class PassReport:
     """What one pass over the due outbox did."""
@@ -63,6 +67,7 @@ class PassReport:
     blocked: int = 0  # items refused for good, waiting for staff
     link_error: BackendError | None = None  # why the pass stopped early
     followed: bool = False  # status pulled and heartbeat sent in this pass
+    busy: bool = False  # another process was sending this store's queue: nothing done here
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -122,8 +127,11 @@ class SyncEngine:
 
     # --- the loops --------------------------------------------------------------------------------
     def run_once(self) -> PassReport:
-        """Send what is due, then pull status, beat, and purge what is past retention."""
+        """Send what is due, then pull status, beat, and purge what is past retention; nothing
+        when another process is sending this store's queue (sender_lock.py)."""
         report = self.send_due()
+        if report.busy:
+            return report
         if report.reached_backend:
             self.follow_and_beat()
         self.purge()
@@ -142,7 +150,9 @@ class SyncEngine:
                 report = PassReport(link_error=ServerFault(_PASS_FAILED, code="internal"))
             if report.followed:
                 next_follow = self._clock() + self.settings.follow_every_s
-            if report.reached_backend:
+            if report.busy:  # the other sender has it: look again in a while
+                pause = self.settings.follow_every_s
+            elif report.reached_backend:
                 offline_passes = 0
                 pause = min(self._seconds_until_due(), max(0.0, next_follow - self._clock()))
             else:
@@ -156,6 +166,8 @@ class SyncEngine:
     def _pass(self, next_follow: float) -> PassReport:
         """Send what is due; pull status and beat when it is time; purge; log what happened."""
         report = self.send_due()
+        if report.busy:
+            return report
         if report.reached_backend and self._clock() >= next_follow:
             if self.follow_and_beat():
                 report.followed = True
@@ -175,7 +187,14 @@ class SyncEngine:
 
     # --- sending the outbox ------------------------------------------------------------------------
     def send_due(self) -> PassReport:
-        """One pass: every order with an item due, a few at a time, each order's items in turn."""
+        """One pass: every order with an item due, a few at a time, each order's items in turn
+        (only while this engine is the store's one sender)."""
+        with sending_alone(self.store.path.parent / SENDER_LOCK) as alone:
+            if not alone:
+                return PassReport(busy=True)
+            return self._send_due()
+
+    def _send_due(self) -> PassReport:
         report = PassReport()
         link_down = threading.Event()
         in_flight: dict[Future[None], str] = {}

@@ -47,7 +47,7 @@ class StaffPinScreen(KioskModal["StaffAccount | None"]):
                 yield Button(self.t(Text("取消")), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#pin", Input).focus()
+        self.query_one("#staff-id", Input).focus()  # ID, Enter, PIN, Enter (no ID: Enter, PIN)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -117,9 +117,14 @@ class StaffScreen(KioskScreen):
     .staff-actions Button { margin: 0 1; min-width: 14; height: 3; }
     """
 
-    def __init__(self, account: StaffAccount | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self, account: StaffAccount | None = None, *, remote: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.account = account
+        # In a browser (kiosk/console.py): no device is opened, nothing printed, the kiosk's
+        # subscriber and process are not touched from here.
+        self.remote = remote
         self.report: HealthReport | None = None
         self.note: Text | None = None  # what the last action did
 
@@ -140,23 +145,31 @@ class StaffScreen(KioskScreen):
                 yield Static(t(Text("本机设置")), classes="section")
                 yield Static("", id="settings")
                 yield Static("", id="staff-note", classes="warning")
+        paused = self.kiosk.out_of_service
         with Horizontal(classes="staff-actions"):
             yield Button(t(Text("重新检查")), id="check")
             yield Button(t(Text("立即同步")), id="retry-sync")
-            yield Button(t(Text("打印测试页")), id="print-test")
-            yield Button(t(Text("补打回执")), id="reprint-receipt")
-            yield Button(t(Text("摄像头测试")), id="camera-test")
+            if not self.remote:
+                yield Button(t(Text("打印测试页")), id="print-test")
+                yield Button(t(Text("补打回执")), id="reprint-receipt")
+                yield Button(t(Text("摄像头测试")), id="camera-test")
         with Horizontal(classes="staff-actions"):
-            paused = self.kiosk.out_of_service
-            yield Button(
-                t(Text("恢复服务") if paused else Text("暂停服务")), id="toggle-service", variant="warning"
-            )
-            yield Button(t(Text("结束顾客会话")), id="end-session")
-            yield Button(t(Text("返回")), id="back", variant="primary")
-            yield Button(t(Text("退出程序")), id="exit-app", variant="error")
+            service = Text("恢复服务") if paused else Text("暂停服务")
+            yield Button(t(service), id="toggle-service", variant="warning")
+            if not self.remote:
+                yield Button(t(Text("结束顾客会话")), id="end-session")
+            yield Button(t(Text("退出登录") if self.remote else Text("返回")), id="back", variant="primary")
+            if not self.remote:
+                yield Button(t(Text("退出程序")), id="exit-app", variant="error")
         yield StatusLine(id="status-line")
 
     def _who(self) -> Text:
+        who = self._staff_member()
+        if self.kiosk.out_of_service:
+            return Text("{who} · 本机已暂停服务", who=who)
+        return who
+
+    def _staff_member(self) -> Text:
         account = self.account
         if account is None or not account.staff_id:
             return Text("工作人员 · 本机维护")
@@ -186,7 +199,8 @@ class StaffScreen(KioskScreen):
         kiosk = self.kiosk
         if kiosk.settings is None:
             return
-        self.post_message(HealthChecked(check_all(kiosk.settings, kiosk.where, kiosk.store)))
+        report = check_all(kiosk.settings, kiosk.where, kiosk.store, devices=not self.remote)
+        self.post_message(HealthChecked(report))
 
     def on_health_checked(self, message: HealthChecked) -> None:
         self.report = message.report
@@ -309,8 +323,10 @@ class StaffScreen(KioskScreen):
             self.open_once(PrintFormsScreen([test_page], title=Text("打印测试页")))
         elif button == "reprint-receipt" and store is not None:
             self._reprint_last_receipt()
-        elif button == "toggle-service":  # staff land where subscribers will be: 暂停服务, or home
+        elif button == "toggle-service":  # at the kiosk, staff land where subscribers will be
             kiosk.set_out_of_service(not kiosk.out_of_service)
+            if self.app.screen is self:  # still here (the remote view): the label turns
+                self.refresh(recompose=True)
         elif button == "end-session":
             if store is not None:
                 store.audit("staff", "session_ended")
