@@ -45,6 +45,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = []
     TITLE = "数字证书自助服务终端"
+    remote = False  # the staff console in a browser (kiosk/console.py) says True
 
     language: reactive[Language] = reactive("zh", init=False)  # init: no recompose at start
     backend_online: reactive[bool | None] = reactive(None)  # None: the sync has not reached out yet
@@ -141,6 +142,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.set_interval(IDLE_CHECK_INTERVAL, self.tick_idle, name="idle-watch")
         self.settings_version += 1
         self.post_message(QueueChanged())
+        message.store.audit("kiosk", "started", kiosk_id=message.settings.kiosk_id, remote=self.remote)
         self._run_sync()
         if self.out_of_service:  # staff paused it before the restart
             self.switch_to_out_of_service()
@@ -351,6 +353,12 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.demo_backend is None:
             return ""
         return self.demo_backend.last_sms(phone)
+
+    def device_event(self, action: str, **detail: object) -> None:
+        """A device event for the audit trail (a camera that failed, a printer that stopped, a
+        key read or worked on): technical words and chip numbers only, never personal data."""
+        if self.store is not None:
+            self.store.audit("device", action, **detail)
 
     def stop_sync(self) -> None:
         """The sync finishes the request in hand and stops; what it had not confirmed stays

@@ -153,6 +153,8 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
         await pilot.pause()
         assert "未检测到文件拍摄仪，请联系大厅工作人员。也可以点击“导入图片”" in screen_text(app)
         assert screen.query_one("#retry-camera", Button).display
+        events = [row for row in store.db["audit"].rows if row["actor"] == "device"]
+        assert events[-1]["action"] == "camera_failed" and "no-camera.mp4" in events[-1]["detail"]
 
         async def import_file(name: str) -> None:
             await pilot.click("#import")

@@ -112,6 +112,12 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     assert new is not None and new.serial_hex != old.serial_hex and new.not_after > old.not_after
     assert_usable(slot, SELF_SERVICE_SERIAL)
     assert hub.backend.orders.view_of(order_id).status is OrderStatus.COMPLETED
+    # The audit trail has the key's events: read at the slot, the wrong PIN, the download.
+    work = [row["detail"] for row in store.db["audit"].rows_where("action = 'key_work'")]
+    assert [SELF_SERVICE_SERIAL in detail for detail in work] == [True, True]
+    assert ['"ok": false' in work[0], '"ok": true' in work[1]] == [True, True]
+    assert store.db["audit"].count_where("action = 'key_read'") >= 1
+    assert store.audit_trail.problem() is None
 
 
 async def _retry(at: AtKiosk) -> KeyWorkDone:

@@ -119,6 +119,8 @@ async def test_a_paused_printer_is_explained_and_the_form_prints_when_staff_star
         assert "打印机已暂停，请联系大厅工作人员。表格已保留，打印机恢复后将自动打印" in text
         assert "○ 数字证书申请表 · 已保留，等待打印机" in text
         assert at.screen.query_one("#done", Button).disabled
+        (event,) = list(store.db["audit"].rows_where("action = 'printer_problem'"))  # once, for staff
+        assert event["actor"] == "device" and "paused" in event["detail"]
 
         at.app.language = "en"  # a subscriber who switched to English reads the same in English
         await at.pilot.pause()

@@ -345,6 +345,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
     def on_camera_failed(self, message: CameraFailed) -> None:
         self.camera_failed = True
         self.kiosk.log.warning("camera failed", detail=message.detail)
+        self.kiosk.device_event("camera_failed", detail=message.detail[:200])
         self._say(Text("{problem}。也可以点击“导入图片”", problem=message.message), "failed")
         self.query_one("#preview", CameraPicture).clear()
         self._last_preview = []

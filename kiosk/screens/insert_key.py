@@ -90,6 +90,9 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
             self._stop.wait(slot.settings.token_poll_s)
 
     def on_key_seen(self, message: KeySeen) -> None:
+        if message.check is not None:
+            info = message.check.info
+            self.kiosk.device_event("key_read", serial=info.serial, usable=message.check.usable)
         self.check = message.check
         if message.error is not None:
             self.state = message.error

@@ -117,6 +117,13 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
             self.post_message(KeyWorkDone(None, Bilingual(str(error.message), error.message_en)))
 
     def on_key_work_done(self, message: KeyWorkDone) -> None:
+        self.kiosk.device_event(
+            "key_work",
+            serial=self.serial,
+            work=type(self).__name__,
+            ok=message.error is None,
+            pulled_out=message.pulled_out,
+        )
         self.busy = False
         self.query_one("#back", Button).disabled = False
         start = self.query_one("#start", Button)

@@ -164,6 +164,9 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
             self.states[number] = (
                 progress.message if stage is not Stage.WAITING else Text("已保留，等待打印机")
             )
+        if stage in (Stage.WAITING, Stage.FAILED) and self.message != progress.message:
+            # once per new problem, not on every look at a waiting printer
+            self.kiosk.device_event("printer_problem", stage=stage.value, problem=progress.message.say("en"))
         self.message = progress.message
         self.message_kind = {Stage.WAITING: "waiting", Stage.FAILED: "failed"}.get(stage, "")
         if len(self.printed) == len(self.forms):
