@@ -148,13 +148,13 @@ ENGLISH: dict[str, str] = {
     ),
     "证书变更": "Information change",
     "证书或单位信息发生变更": "The certificate's or the unit's information changed",
-    "证书盘损坏或丢失，重新办理": "Key broken or lost: issue it again",
+    "证书盘损坏、丢失后补办": "Key broken or lost: issue it again",
     "在线解锁": "Unlock key",
     "证书盘密码遗忘或被锁定": "Key password forgotten or key locked",
     "证书注销": "Revoke",
-    "证书盘丢失，注销证书防冒用": "Key lost: revoke the certificate against misuse",
+    "证书盘丢失，注销防冒用": "Key lost: revoke the certificate against misuse",
     "改派": "Redirect shipment",
-    "改邮寄地址、自提改邮寄、退件重寄": "Change address, pickup to mail, resend a returned parcel",
+    "改址、自提改邮寄、重寄": "Change address, pickup to mail, resend a returned parcel",
     # --- validators ---------------------------------------------------------------------------
     "请填写{field}": "Please fill in {field}",
     "{field}应为18位，当前为{count}位": "{field} must have 18 characters, it has {count}",
@@ -341,7 +341,7 @@ ENGLISH: dict[str, str] = {
     "数字证书自助服务终端": "Digital Certificate Self-Service Kiosk",
     "请选择要办理的业务": "Please choose a service",
     "订单查询": "Order query",
-    "查看状态、付款、下载、解锁": "Status, payment, download, unlock",
+    "查看、付款、下载、解锁": "Status, payment, download, unlock",
     "等待审核，一般1个工作日内完成": "Waiting for review, usually within one working day",
     "查看驳回原因，只修改被驳回的信息或资料后重新提交": (
         "See why it was rejected, fix only what was rejected and submit again"

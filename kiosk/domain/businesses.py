@@ -159,7 +159,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
         Business(
             code=BusinessCode.REISSUE,
             title=Text("证书补办"),
-            summary=Text("证书盘损坏或丢失，重新办理"),
+            summary=Text("证书盘损坏、丢失后补办"),
             steps=(Step.SIGN_IN, Step.SELECT_PROJECT, Step.ENTER_INFO, *_PAPERWORK),
             steps_after_approval=(Step.PAY,),
             sections=(*_FULL_INFO, Section.DELIVERY),
@@ -189,7 +189,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
         Business(
             code=BusinessCode.REVOKE,
             title=Text("证书注销"),
-            summary=Text("证书盘丢失，注销证书防冒用"),
+            summary=Text("证书盘丢失，注销防冒用"),
             steps=(Step.SIGN_IN, Step.ENTER_INFO, Step.SELECT_CERTIFICATE, *_PAPERWORK),
             steps_after_approval=(),
             sections=(Section.CERTIFICATE, Section.UNIT, Section.HANDLER),
@@ -203,7 +203,7 @@ BUSINESSES: dict[BusinessCode, Business] = {
         Business(
             code=BusinessCode.REDIRECT,
             title=Text("改派"),
-            summary=Text("改邮寄地址、自提改邮寄、退件重寄"),
+            summary=Text("改址、自提改邮寄、重寄"),
             steps=(Step.SIGN_IN, Step.SELECT_ORDER, Step.ENTER_INFO, *_PAPERWORK),
             steps_after_approval=(),
             sections=(Section.UNIT, Section.REDIRECT_REASON, Section.DELIVERY),

@@ -29,7 +29,7 @@ class HomeScreen(KioskScreen):
         ]
         tiles.append(
             TileSpec(
-                "order-query", self.t(Text("订单查询")), self.t(Text("查看状态、付款、下载、解锁")), True
+                "order-query", self.t(Text("订单查询")), self.t(Text("查看、付款、下载、解锁")), True
             )
         )
         yield TileBoard(tiles, id="businesses")
