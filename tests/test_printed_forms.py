@@ -299,6 +299,21 @@ def test_the_receipt_says_what_happens_next_with_personal_data_masked(store: Sto
     assert "金开大道" not in text
 
 
+def test_a_receipt_printed_again_for_a_finished_key_order_names_the_key_and_asks_nothing_more(
+    store: Store, tmp_path: Path
+) -> None:
+    """Staff reprint the last receipt; the unlock it was for is done: it names the key, and no
+    longer tells the subscriber to come back and set a PIN."""
+    from kiosk.domain.status import OrderStatus
+
+    content = replace(_order(store, BusinessCode.UNLOCK), token_serial="5501AB6C95190035")
+    waiting = _text(_pdf(tmp_path, PrintedForm.RECEIPT, content))
+    assert "证书盘芯片号" in waiting and "5501AB6C95190035" in waiting and "设置新密码" in waiting
+    done = replace(content, status=OrderStatus.COMPLETED, queued_here=False)
+    text = _text(_pdf(tmp_path, PrintedForm.RECEIPT, done))
+    assert "本业务已办结" in text and "设置新密码" not in text
+
+
 def test_the_receipt_says_a_self_pickup_is_collected_at_the_hall(store: Store, tmp_path: Path) -> None:
     content = _order(store, BusinessCode.NEW)
     content = replace(content, form={**content.form, Section.DELIVERY.value: {"method": DELIVERY_PICKUP}})

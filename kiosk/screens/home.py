@@ -28,9 +28,7 @@ class HomeScreen(KioskScreen):
             for business in BUSINESSES.values()
         ]
         tiles.append(
-            TileSpec(
-                "order-query", self.t(Text("订单查询")), self.t(Text("查看、付款、下载、解锁")), True
-            )
+            TileSpec("order-query", self.t(Text("订单查询")), self.t(Text("查看、付款、下载、解锁")), True)
         )
         yield TileBoard(tiles, id="businesses")
         yield StatusLine(id="status-line")

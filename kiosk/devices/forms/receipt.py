@@ -74,7 +74,10 @@ def next_steps(content: FormContent) -> list[Text]:
     if content.status in (OrderStatus.AWAITING_REVIEW, OrderStatus.DRAFT):
         phone = content.form.get(Section.HANDLER.value, {}).get("mobile", "")
         steps.append(Text(REVIEW_TIME, phone=mask(phone, Masking.PHONE) or "—"))
-    steps.append(content.business.next_steps)
+    if content.status.is_final:  # a receipt printed again later: nothing is left to do
+        steps.append(Text("本业务已办结，无需再办理其他手续"))
+    else:
+        steps.append(content.business.next_steps)
     return steps
 
 
