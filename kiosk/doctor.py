@@ -9,8 +9,13 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kiosk.i18n import Language, Text, say
+
+if TYPE_CHECKING:
+    from kiosk.locations import Locations
+    from kiosk.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_CANNOT_CHECK = 0, 1, 2
 
@@ -19,8 +24,6 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
     from kiosk.config import SettingsError, load_settings, with_demo_backend
     from kiosk.health import State, check_all
     from kiosk.locations import locations
-    from kiosk.store import Store
-    from kiosk.store.sealing import KeyFileError
 
     where = locations(home)
     try:
@@ -29,10 +32,8 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
         print(f"kiosk doctor: settings: {error}", file=sys.stderr)
         return EXIT_CANNOT_CHECK
     language = language or settings.language
-    try:
-        store = Store.open(where.data_dir, where.key_file)
-    except (KeyFileError, RuntimeError) as error:
-        print(f"kiosk doctor: store: {error}", file=sys.stderr)
+    store = _open_store(where, "kiosk doctor")
+    if store is None:
         return EXIT_CANNOT_CHECK
     try:
         report = check_all(settings, where, store)
@@ -51,14 +52,9 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
 
 def run_audit(home: str | None, action: str, *, last: int = 20) -> int:
     from kiosk.locations import locations
-    from kiosk.store import Store
-    from kiosk.store.sealing import KeyFileError
 
-    where = locations(home)
-    try:
-        store = Store.open(where.data_dir, where.key_file)
-    except (KeyFileError, RuntimeError) as error:
-        print(f"kiosk audit: {error}", file=sys.stderr)
+    store = _open_store(locations(home), "kiosk audit")
+    if store is None:
         return EXIT_CANNOT_CHECK
     try:
         if action == "show":
@@ -77,6 +73,18 @@ def run_audit(home: str | None, action: str, *, last: int = 20) -> int:
         return EXIT_FAILED
     print(f"audit trail intact: {count} records")
     return EXIT_OK
+
+
+def _open_store(where: Locations, command: str) -> Store | None:
+    """The kiosk's store, or None after saying on stderr why it cannot be opened."""
+    from kiosk.store import Store
+    from kiosk.store.sealing import KeyFileError
+
+    try:
+        return Store.open(where.data_dir, where.key_file)
+    except (KeyFileError, RuntimeError) as error:
+        print(f"{command}: store: {error}", file=sys.stderr)
+        return None
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
