@@ -19,6 +19,7 @@ from textual.screen import Screen
 from kiosk.i18n import Language, Text, say
 from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
+from kiosk.memory import limit_malloc_arenas
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
 from kiosk.session import ORDER_QUERY_VISIT, Session
@@ -68,6 +69,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ) -> None:
         # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
         os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
+        limit_malloc_arenas()  # before the workers start: kiosk/memory.py says why
         super().__init__()
         self.where = where or locations()
         self.settings = settings

@@ -31,6 +31,7 @@ CORE_MODULES = [
     "kiosk.health",
     "kiosk.doctor",
     "kiosk.cli",
+    "kiosk.memory",
 ]
 
 
@@ -62,3 +63,10 @@ def test_the_app_does_not_load_heavy_modules_before_first_paint() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert kiosk.__version__
+
+
+def test_the_kiosk_limits_malloc_arenas_on_glibc() -> None:
+    """bench/memory.py measured 25 MB of RSS held in idle per-thread arenas while previewing."""
+    from kiosk.memory import limit_malloc_arenas
+
+    assert limit_malloc_arenas() is True
