@@ -1,0 +1,96 @@
+"""Runs every bench script once, in one run on this machine, and writes docs/PERFORMANCE.md
+from what they print: each script's lines, its figure (the last line, `name=value`) and the
+figure's target. Run it with `.venv/bin/python scripts/performance_report.py` (about ten
+minutes); it prints the document's path and each figure as it goes.
+
+The targets are the issues' and the bench scripts' own (their docstrings say why)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT = ROOT / "docs" / "PERFORMANCE.md"
+
+# figure name -> (comparison, bound, what it measures)
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "cold_start_ratio": ("<=", 1.3, "first paint of the home screen against a one-label Textual app"),
+    "capture_speedup": (">=", 5.0, "page detection on a quarter-scale copy against Canny at full 1080p"),
+    "form_render_ms": ("<=", 30.0, "the slowest printed form's warm render"),
+    "kiosk_preview_rss_mb": (
+        "<=",
+        250.0,
+        "resident memory while previewing the camera (idle: see its lines)",
+    ),
+    "preview_fps": (">=", 8.0, "camera previews drawn a second on the capture screen (the video gives 15)"),
+    "token_overhead_ratio": ("<=", 1.5, "the kiosk's renewal path against the same raw PKCS#11 calls"),
+    "sync_vs_raw_ratio": ("<=", 1.5, "draining 1,000 orders x 5 pictures against a raw httpx upload"),
+}
+FIGURE = re.compile(r"^([a-z_]+)=([0-9.]+)")
+
+
+def run(script: Path) -> tuple[list[str], float]:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT, check=False, timeout=1800
+    )
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    if done.returncode != 0:
+        lines.append(f"FAILED (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
+    return lines, time.monotonic() - started
+
+
+def verdict(name: str, value: float) -> str:
+    if name not in TARGETS:
+        return "—"
+    comparison, bound, _ = TARGETS[name]
+    met = value <= bound if comparison == "<=" else value >= bound
+    return f"{comparison} {bound:g}: {'met' if met else '**missed**'}"
+
+
+def main() -> None:
+    scripts = sorted((ROOT / "bench").glob("*.py"))
+    sections, rows = [], []
+    for script in scripts:
+        lines, took = run(script)
+        last = FIGURE.match(lines[-1]) if lines else None
+        name, value = (last.group(1), float(last.group(2))) if last else (script.stem, float("nan"))
+        print(f"{script.name}: {lines[-1] if lines else 'no output'} ({took:.0f} s)", flush=True)
+        rows.append(f"| `bench/{script.name}` | `{name}` | {value:g} | {verdict(name, value)} |")
+        body = "\n".join(f"    {line}" for line in lines)
+        sections.append(f"### `bench/{script.name}` ({took:.0f} s)\n\n{body}\n")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    measured = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, {platform.platform()}."
+    )
+    explained = "\n".join(f"- `{name}`: {what}." for name, (_, _, what) in TARGETS.items())
+    DOCUMENT.write_text(
+        "# Performance\n\n"
+        "Every figure below comes from one run of `.venv/bin/python scripts/performance_report.py`, "
+        "which runs each bench script in turn and writes this page. Each script measures against a "
+        "baseline in the same run (these machines are noisy) and prints its figure last.\n\n"
+        f"{measured}\n\n"
+        "| script | figure | value | target |\n|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        f"What the targeted figures measure:\n\n{explained}\n\n## What each script printed\n\n"
+        + "\n".join(sections)
+    )
+    print(DOCUMENT)
+
+
+if __name__ == "__main__":
+    main()
