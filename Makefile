@@ -23,7 +23,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done
 
 # Re-resolve the newest versions allowed by pyproject.toml and pin them.
 lock:

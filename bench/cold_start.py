@@ -7,18 +7,11 @@ Target: ratio <= 1.3 (the kiosk may cost at most 30 % more than Textual itself).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import pty
-import select
 import statistics
-import struct
-import subprocess
-import sys
 import tempfile
-import termios
-import time
+
+from _pty_child import run_child
 
 RUNS = int(os.environ.get("COLD_START_RUNS", "9"))
 TIMEOUT_S = 30.0
@@ -26,7 +19,7 @@ TIMEOUT_S = 30.0
 # The child paints its first frame, then reports on fd MARKER_FD and leaves.
 CHILD = r"""
 import os, sys
-target, marker_fd = sys.argv[1], int(sys.argv[2])
+marker_fd, target = int(sys.argv[1]), sys.argv[2]
 if target == "kiosk":
     from kiosk.app import KioskApp as Base
     base_args = {}
@@ -51,40 +44,8 @@ Probe(**base_args).run()
 
 
 def one_start(target: str, home: str) -> float:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    marker_read, marker_write = os.pipe()
-    env = {**os.environ, "KIOSK_HOME": home, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, target, str(marker_write)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        pass_fds=(marker_write,),
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    os.close(marker_write)
-    painted_at = None
-    deadline = started + TIMEOUT_S
-    try:
-        while painted_at is None:
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"{target}: no first paint within {TIMEOUT_S} s")
-            ready, _, _ = select.select([master, marker_read], [], [], 1.0)
-            if marker_read in ready and os.read(marker_read, 64):
-                painted_at = time.perf_counter()
-            if master in ready:
-                with contextlib.suppress(OSError):  # keep the pty drained: the child never blocks
-                    os.read(master, 65536)
-    finally:
-        child.kill()
-        child.wait()
-        os.close(master)
-        os.close(marker_read)
-    return painted_at - started
+    _, seconds = run_child(CHILD, [target], home, TIMEOUT_S)
+    return seconds
 
 
 def main() -> None:

@@ -14,18 +14,11 @@ Targets (issue 11): idle <= 120 MB, preview <= 250 MB. Prints each figure, then 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import pty
-import select
-import struct
-import subprocess
-import sys
 import tempfile
-import termios
-import time
 from pathlib import Path
+
+from _pty_child import run_child
 
 TIMEOUT_S = 90.0
 SETTLE_S = float(os.environ.get("MEMORY_SETTLE_S", "3"))
@@ -33,7 +26,7 @@ PREVIEW_FRAMES = int(os.environ.get("MEMORY_PREVIEW_FRAMES", "120"))
 
 CHILD = r"""
 import os, sys, threading
-target, marker_fd = sys.argv[1], int(sys.argv[2])
+marker_fd, target = int(sys.argv[1]), sys.argv[2]
 settle_s, frames_wanted = float(sys.argv[3]), int(sys.argv[4])
 
 def report(self):
@@ -93,38 +86,7 @@ else:
 
 def measure(target: str, home: str) -> tuple[float, float]:
     """(RSS, peak RSS) in MB of one child at its measuring point."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    marker_read, marker_write = os.pipe()
-    env = {**os.environ, "KIOSK_HOME": home, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, target, str(marker_write), str(SETTLE_S), str(PREVIEW_FRAMES)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        pass_fds=(marker_write,),
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    os.close(marker_write)
-    answer = b""
-    deadline = time.monotonic() + TIMEOUT_S
-    try:
-        while not answer.endswith(b"\n"):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{target}: no report within {TIMEOUT_S} s")
-            ready, _, _ = select.select([master, marker_read], [], [], 1.0)
-            if marker_read in ready:
-                answer += os.read(marker_read, 64)
-            if master in ready:
-                with contextlib.suppress(OSError):  # keep the pty drained: the child never blocks
-                    os.read(master, 65536)
-    finally:
-        child.kill()
-        child.wait()
-        os.close(master)
-        os.close(marker_read)
+    answer, _ = run_child(CHILD, [target, str(SETTLE_S), str(PREVIEW_FRAMES)], home, TIMEOUT_S)
     rss_kb, peak_kb = (int(value) for value in answer.split())
     return rss_kb / 1024, peak_kb / 1024
 

@@ -305,10 +305,15 @@ class KioskApp(App[None], inherit_bindings=False):
         """Run a subscriber's visit from the home screen, then forget them. A second tap while
         one runs does nothing (an exclusive worker would cancel the first, mid-step). The day's
         visits are counted per business for staff (a number, nothing about who)."""
-        if not any(worker.group == "journey" and worker.is_running for worker in self.workers):
+        if not self.visit_underway:
             if self.store is not None:
                 self.store.count_visit(counted_as, date.today().isoformat())
             self._visit(visit)
+
+    @property
+    def visit_underway(self) -> bool:
+        """A subscriber's visit runs (staff may have opened their screen over it)."""
+        return any(worker.group == "journey" and worker.is_running for worker in self.workers)
 
     @work(group="journey", exit_on_error=False, description="subscriber visit")
     async def _visit(self, visit: Callable[[], Awaitable[object]]) -> None:

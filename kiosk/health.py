@@ -82,15 +82,17 @@ Check = Callable[[], PartHealth]
 
 
 def check_all(
-    settings: KioskSettings, where: Locations, store: Store | None, *, devices: bool = True
+    settings: KioskSettings, where: Locations, store: Store | None, *, devices_busy: Text | None = None
 ) -> HealthReport:
     """Every part, side by side (each in its own thread, none longer than the deadline).
-    `devices=False` (the remote view, another process): the camera and the key slot are left
-    alone, as opening them could take them from a subscriber at the kiosk."""
+    `devices_busy` (why): the camera and the key slot are left alone, as opening them could take
+    them from a subscriber (the remote view is another process; at the kiosk, a visit is
+    underway below the staff screen)."""
     camera: Check = lambda: check_camera(settings, where)  # noqa: E731
     slot: Check = lambda: check_token_slot(settings, where)  # noqa: E731
-    if not devices:
-        camera, slot = _not_checked(Text("文件拍摄仪")), _not_checked(Text("证书盘读卡口"))
+    if devices_busy is not None:
+        camera = _not_checked(Text("文件拍摄仪"), devices_busy)
+        slot = _not_checked(Text("证书盘读卡口"), devices_busy)
     checks: list[tuple[Text, Check]] = [
         (Text("数据存储"), lambda: check_store(store)),
         (Text("磁盘空间"), lambda: check_disk(where)),
@@ -103,8 +105,12 @@ def check_all(
     return HealthReport(run_with_deadline(checks), datetime.now(UTC))
 
 
-def _not_checked(part: Text) -> Check:
-    return lambda: PartHealth(part, State.NOT_CHECKED, Text("远程查看时不检查：设备由终端使用"))
+REMOTE_VIEW = Text("远程查看时不检查：设备由终端使用")
+VISIT_UNDERWAY = Text("顾客正在办理业务，暂不检查")
+
+
+def _not_checked(part: Text, why: Text) -> Check:
+    return lambda: PartHealth(part, State.NOT_CHECKED, why)
 
 
 def run_with_deadline(

@@ -815,4 +815,5 @@ ENGLISH: dict[str, str] = {
     "请工作人员输入工号和PIN后查看": "Hall staff: sign in with your staff ID and PIN to see this kiosk",
     "终端：{kiosk}": "Kiosk: {kiosk}",
     "本业务已办结，无需再办理其他手续": "This business is complete; nothing more is needed",
+    "顾客正在办理业务，暂不检查": "Not checked: a subscriber is using the kiosk",
 }

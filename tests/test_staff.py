@@ -159,14 +159,18 @@ async def test_out_of_service_is_what_subscribers_see_until_staff_resume(where, 
 
 async def test_staff_end_a_stuck_session_and_reprint_the_last_receipt(where, store: Store, clock) -> None:
     order_id = queue_order(store, BusinessCode.NEW)
+    messages = Messages()
     app = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
         await ready(pilot)
         await tap(pilot, "business-new")
         await pilot.click("#start")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)  # a subscriber mid-way, then gone
         await sign_in_as(pilot, "", "246810")
+        report = (await messages.wait(HealthChecked)).report  # their visit's devices are left alone
+        camera = next(part for part in report.parts if part.part == "文件拍摄仪")
+        assert camera.state.value == "not_checked" and camera.summary == "顾客正在办理业务，暂不检查"
         await pilot.click("#reprint-receipt")
         await pilot.pause()
         printing = app.screen

@@ -194,12 +194,13 @@ class StaffScreen(KioskScreen):
     # --- health -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="health", exit_on_error=False, description="health check")
     def _check_health(self) -> None:
-        from kiosk.health import check_all
+        from kiosk.health import REMOTE_VIEW, VISIT_UNDERWAY, check_all
 
         kiosk = self.kiosk
         if kiosk.settings is None:
             return
-        report = check_all(kiosk.settings, kiosk.where, kiosk.store, devices=not self.remote)
+        busy = REMOTE_VIEW if self.remote else VISIT_UNDERWAY if kiosk.visit_underway else None
+        report = check_all(kiosk.settings, kiosk.where, kiosk.store, devices_busy=busy)
         self.post_message(HealthChecked(report))
 
     def on_health_checked(self, message: HealthChecked) -> None:
