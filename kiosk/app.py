@@ -364,8 +364,14 @@ class KioskApp(App[None], inherit_bindings=False):
     def device_event(self, action: str, **detail: object) -> None:
         """A device event for the audit trail (a camera that failed, a printer that stopped, a
         key read or worked on): technical words and chip numbers only, never personal data."""
-        if self.store is not None:
+        if self.store is None:
+            return
+        from kiosk.store import StorageFull
+
+        try:
             self.store.audit("device", action, **detail)
+        except StorageFull:  # the event is in the log; a full disk must not stop the visit
+            self.log.warning("storage full: device event not audited", action=action)
 
     def stop_sync(self) -> None:
         """The sync finishes the request in hand and stops; what it had not confirmed stays

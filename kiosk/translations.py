@@ -575,6 +575,10 @@ ENGLISH: dict[str, str] = {
     "{document}：{size} KB": "{document}: {size} KB",
     "终端尚未就绪，请稍候": "The kiosk is not ready yet. Please wait a moment",
     "无法读取该文件，请换一个文件或重新插入U盘": "The file cannot be read. Please choose another or reinsert the USB stick",
+    "本机存储空间已满，本页未保存，请联系工作人员；已拍摄的页面都在": (
+        "This kiosk's storage is full and this page was not saved. Please ask the staff;"
+        " the pages already captured are kept"
+    ),
     "请拿走已拍摄的文件，放入：{document}": "Take the captured page away and put down: {document}",
     "第{number}份，共{total}份：{document}（{hint}）": "{number} of {total}: {document} ({hint})",
     "{problem}。也可以点击“导入图片”": "{problem}. You can also press “Import picture”",

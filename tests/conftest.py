@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,18 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_HOME", str(tmp_path / "kiosk-home"))
+
+
+@pytest.fixture
+def figure(record_property: Callable[[str, object], None]) -> Callable[[str, object], None]:
+    """A measured figure for docs/RELIABILITY.md: kept as a JUnit property `figure.NAME`, which
+    scripts/reliability_report.py reads back from the run, and printed for a person."""
+
+    def record(name: str, value: object) -> None:
+        record_property(f"figure.{name}", value)
+        print(f"{name}={value}")
+
+    return record
 
 
 @pytest.fixture

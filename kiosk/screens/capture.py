@@ -29,10 +29,11 @@ from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
 from kiosk.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
-from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured
+from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured, PageNotKept
 from kiosk.screens.pixels import Picture, half_block_strips
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
+from kiosk.store import StorageFull
 
 if TYPE_CHECKING:
     from kiosk.devices.camera.session import DocumentCamera
@@ -42,6 +43,7 @@ JPEG = "image/jpeg"
 ALL_CAPTURED = Text("资料已拍摄齐全，请点击“完成拍摄”")
 OPENING = Text("正在打开文件拍摄仪…")
 CAPTURE_TITLE = Text("拍摄资料")
+STORAGE_FULL = Text("本机存储空间已满，本页未保存，请联系工作人员；已拍摄的页面都在")
 
 
 class CameraPicture(Picture):
@@ -272,7 +274,11 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         """From a worker: store the picture for the document and tell the screen."""
         store = self.kiosk.store
         if self.order_id is not None and store is not None:
-            store.add_attachment(self.order_id, document, data, JPEG)
+            try:
+                store.add_attachment(self.order_id, document, data, JPEG)
+            except StorageFull:
+                self.post_message(PageNotKept(document))
+                return
         self.post_message(PageCaptured(document, half_block_strips(thumbnail), len(data)))
 
     def _restore_earlier_captures(self) -> None:
@@ -333,6 +339,14 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
             # import with the camera down, no frame comes to replace "正在导入…").
             self._say(Text("已保存：{document}", document=DOCUMENTS[message.document].title))
         self._refresh_widgets()
+
+    def on_page_not_kept(self, message: PageNotKept) -> None:
+        # Said until a page is kept: the camera's instructions would hide it at once.
+        self.kiosk.log.warning("storage full: page not kept", document=message.document.value)
+        self.kiosk.device_event("storage_full", document=message.document.value)
+        self._say(STORAGE_FULL, "refused")
+        if self.camera is not None and message.document == self.current:
+            self.camera.retake()  # the page still on the desk is taken once there is room
 
     def on_capture_refused(self, message: CaptureRefused) -> None:
         self._say(message.instruction, "refused")

@@ -91,6 +91,13 @@ class CaptureRefused(Message):
 
 
 @dataclass
+class PageNotKept(Message):
+    """A page was captured or imported, but the store had no room left to keep it."""
+
+    document: DocumentKind
+
+
+@dataclass
 class CameraFailed(Message):
     """The camera could not be opened or stopped giving frames."""
 

@@ -12,6 +12,7 @@ Guarantees the rest of the kiosk relies on:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -41,6 +42,33 @@ SEALED_SUFFIX = ".sealed"
 
 class StoreError(RuntimeError):
     pass
+
+
+class StorageFull(StoreError):
+    """The disk (or the folder's quota) has no room left: nothing of the write was kept, and
+    everything written before it is intact. Room made by staff lets the same write succeed."""
+
+    def __init__(self) -> None:
+        super().__init__("no space left for the kiosk's store")
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+@contextlib.contextmanager
+def _full_is_said() -> Iterator[None]:
+    """A full disk raised as `StorageFull`, however the write found it: SQLite's SQLITE_FULL
+    (13) or the file system's ENOSPC/EDQUOT."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            raise StorageFull() from error
+        raise
+    except OSError as error:
+        if error.errno in _FULL_ERRNOS:
+            raise StorageFull() from error
+        raise
 
 
 class OrderNotFound(StoreError):
@@ -158,14 +186,16 @@ class Store:
     def _write(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction, taken up front (IMMEDIATE) so another process's writer
         makes this one wait rather than fail half-way."""
-        with self._lock:
+        with self._lock, _full_is_said():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # A COMMIT that failed (the disk filled) may leave the transaction open.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     # --- orders ---------------------------------------------------------------------------
     def create_order(
@@ -694,16 +724,17 @@ class Store:
         if final.exists():
             return  # content-addressed: the same bytes are already here
         temporary = final.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(self._sealer.seal(data, f"attachment:{sha256}"))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, final)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        with _full_is_said():
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(self._sealer.seal(data, f"attachment:{sha256}"))
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temporary, final)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
         directory = os.open(self.attachments_dir, os.O_RDONLY)
         try:
             os.fsync(directory)

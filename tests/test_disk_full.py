@@ -1,0 +1,157 @@
+"""The disk fills while a subscriber is capturing pages: on a real, small file system (a tmpfs
+mounted for the test), the store refuses the write whole with `StorageFull`, the capture screen
+says so plainly in both languages, the pages already captured stay readable, SQLite's
+integrity_check passes, and once staff make room the page on the desk is taken after all.
+
+Mounting needs root, as the kiosk's CI and its set-up run; elsewhere these tests are skipped."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_app import screen_text
+from test_capture_screen import capturing
+
+from kiosk.domain.businesses import BusinessCode, Section
+from kiosk.domain.documents import DocumentKind
+from kiosk.locations import Locations, locations
+from kiosk.screens.messages import PageCaptured, PageNotKept
+from kiosk.store import StorageFull, Store
+
+DISK_BYTES = 8 * 1024 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI and the set-up run as root)")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES},mode=0700", "kiosk-test", str(mount_point)],
+        check=True,
+    )
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+
+
+@pytest.fixture
+def where_full(small_disk: Path) -> Locations:
+    return locations(small_disk / "kiosk-home")
+
+
+@pytest.fixture
+def store_on_small_disk(where_full: Locations) -> Iterator[Store]:
+    opened = Store.open(where_full.data_dir, where_full.key_file)
+    yield opened
+    opened.close()
+
+
+def fill(disk: Path) -> Path:
+    """Write a filler file until the file system says it is full; returns it."""
+    filler = disk / "filler"
+    chunk = os.urandom(64 * 1024)
+    with filler.open("wb", buffering=0) as out:
+        while True:
+            try:
+                out.write(chunk)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+                break
+    # The last bytes too: a write smaller than a chunk may still fit.
+    with filler.open("ab", buffering=0) as out:
+        for size in (4096, 512, 1):
+            while True:
+                try:
+                    out.write(b"\0" * size)
+                except OSError:
+                    break
+    return filler
+
+
+def integrity(database: Path) -> str:
+    with sqlite3.connect(database) as conn:
+        return str(conn.execute("pragma integrity_check").fetchone()[0])
+
+
+def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(
+    small_disk: Path, store_on_small_disk: Store, figure
+) -> None:  # type: ignore[no-untyped-def]
+    store = store_on_small_disk
+    order = store.create_order(BusinessCode.NEW)
+    store.update_draft(order.id, form={Section.UNIT.value: {"unit_name": "成都示例科技有限公司"}})
+    first = store.add_attachment(order.id, DocumentKind.APPLICATION_FORM, os.urandom(300_000), "image/jpeg")
+    filler = fill(small_disk)
+
+    refused = 0
+    with pytest.raises(StorageFull):  # the image file cannot be written
+        store.add_attachment(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
+    refused += 1
+    with pytest.raises(StorageFull):  # SQLite cannot grow its write-ahead log (SQLITE_FULL)
+        for _ in range(200):
+            store.create_order(BusinessCode.NEW, form={Section.UNIT.value: {"unit_name": "x" * 4000}})
+    refused += 1
+
+    assert integrity(store.path) == "ok"
+    assert store.read_attachment(first.sha256)  # the page captured before is whole
+    assert set(store.attachments(order.id)) == {DocumentKind.APPLICATION_FORM}
+    assert store.order(order.id).form[Section.UNIT.value]["unit_name"] == "成都示例科技有限公司"
+    assert not list(store.attachments_dir.glob("*.tmp")), "a half-written image was left behind"
+
+    filler.unlink()  # staff make room: the same write now succeeds
+    store.add_attachment(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
+    assert set(store.attachments(order.id)) == {DocumentKind.APPLICATION_FORM, DocumentKind.SEAL_SAMPLE_FORM}
+    assert integrity(store.path) == "ok"
+    figure("disk_full_writes_refused", refused)
+    figure("disk_full_integrity_check", integrity(store.path))
+
+
+async def test_the_disk_fills_while_capturing_said_plainly_nothing_lost_and_capture_resumes(
+    small_disk: Path,
+    where_full: Locations,
+    store_on_small_disk: Store,
+    clock,
+    demo_video: Path,
+    tmp_path: Path,
+    figure,
+) -> None:  # type: ignore[no-untyped-def]
+    store = store_on_small_disk
+    async with capturing(where_full, store, clock, str(demo_video), tmp_path) as at:
+        app, pilot, messages, order_id = at.app, at.pilot, at.messages, at.order_id
+        await messages.wait(PageCaptured)
+        first = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
+        filler = fill(small_disk)
+
+        not_kept = await messages.wait(PageNotKept)
+        await pilot.pause()
+        assert not_kept.document is DocumentKind.SEAL_SAMPLE_FORM
+        assert "本机存储空间已满，本页未保存，请联系工作人员；已拍摄的页面都在" in screen_text(app)
+        app.toggle_language()
+        await pilot.pause()
+        assert "This kiosk's storage is full and this page was not saved" in screen_text(app)
+        app.toggle_language()
+
+        assert integrity(store.path) == "ok"
+        assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}
+        assert store.read_attachment(first.sha256)
+        assert at.screen.current is DocumentKind.SEAL_SAMPLE_FORM  # still asked for, not skipped
+
+        filler.unlink()
+        await messages.wait(PageCaptured, lambda page: page.document is DocumentKind.SEAL_SAMPLE_FORM)
+        await pilot.pause()
+        assert set(store.attachments(order_id)) == {
+            DocumentKind.APPLICATION_FORM,
+            DocumentKind.SEAL_SAMPLE_FORM,
+        }
+        text = screen_text(app)
+        assert "本机存储空间已满" not in text and "第3份，共5份：营业执照复印件" in text
+        assert integrity(store.path) == "ok"
+        figure("disk_full_capture_pages_lost", 0)
