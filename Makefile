@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint bench lock clean
+.PHONY: setup run test lint bench reliability performance lock clean
 
 setup:
 	@scripts/setup.sh
@@ -24,6 +24,13 @@ lint: setup
 
 bench: setup
 	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done
+
+# The proof documents: docs/RELIABILITY.md (about 2 minutes), docs/PERFORMANCE.md (about 4).
+reliability: setup
+	$(PY) scripts/reliability_report.py
+
+performance: setup
+	$(PY) scripts/performance_report.py
 
 # Re-resolve the newest versions allowed by pyproject.toml and pin them.
 lock:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from backend_support import Hub, running_hub
 from cups_support import Cupsd
+from figures import Figure
 from token_support import Slot, open_slot
 
 from kiosk.config import KioskSettings
@@ -38,7 +39,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def figure(record_property: Callable[[str, object], None]) -> Callable[[str, object], None]:
+def figure(record_property: Callable[[str, object], None]) -> Figure:
     """A measured figure for docs/RELIABILITY.md: kept as a JUnit property `figure.NAME`, which
     scripts/reliability_report.py reads back from the run, and printed for a person."""
 

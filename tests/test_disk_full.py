@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from figures import Figure
 from test_app import screen_text
 from test_capture_screen import capturing
 
@@ -83,8 +84,8 @@ def integrity(database: Path) -> str:
 
 
 def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(
-    small_disk: Path, store_on_small_disk: Store, figure
-) -> None:  # type: ignore[no-untyped-def]
+    small_disk: Path, store_on_small_disk: Store, figure: Figure
+) -> None:
     store = store_on_small_disk
     order = store.create_order(BusinessCode.NEW)
     store.update_draft(order.id, form={Section.UNIT.value: {"unit_name": "成都示例科技有限公司"}})

@@ -7,6 +7,7 @@ import threading
 
 from backend_support import Hub
 from fault_proxy import FAULTS, FaultProxy
+from figures import Figure
 from sync_support import assert_each_exactly_once, engine_for, kiosk_client, queue_order
 
 from kiosk.store import Store
@@ -15,7 +16,9 @@ ORDERS = 12
 WEIGHTS = {"ok": 0.44, **{fault: 0.08 for fault in FAULTS if fault != "ok"}}
 
 
-def test_every_kind_of_fault_and_still_each_order_exactly_once(hub: Hub, store: Store) -> None:
+def test_every_kind_of_fault_and_still_each_order_exactly_once(
+    hub: Hub, store: Store, figure: Figure
+) -> None:
     orders = [queue_order(store) for _ in range(ORDERS)]
     drained = threading.Event()
 
@@ -42,4 +45,9 @@ def test_every_kind_of_fault_and_still_each_order_exactly_once(hub: Hub, store: 
     assert all(store.order(order_id).acknowledged_at for order_id in orders)
     # What the proxy broke was retried: more requests than the 7 items of each order.
     assert sum(counts.values()) > ORDERS * 7
-    print(f"faults={counts} orders={ORDERS} lost=0 doubled=0")
+    for fault, count in sorted(counts.items()):
+        figure(f"requests.{fault}", count)
+    figure("orders", ORDERS)
+    figure("drained", sum(1 for order_id in orders if store.order(order_id).acknowledged_at))
+    figure("lost", 0)  # asserted above: each order exactly once
+    figure("doubled", 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pkcs11
 import pytest
+from figures import Figure
 from pkcs11 import Attribute, ObjectClass
 from token_support import (
     SELF_SERVICE_SERIAL,
@@ -76,7 +77,7 @@ def _object_counts(slot: Slot) -> dict[ObjectClass, int]:
 @pytest.mark.parametrize("how", ["close_session", "fail_call"])
 @pytest.mark.parametrize("step", list(RenewalStep))
 def test_key_pulled_out_during_renewal_stays_usable_and_recovers(
-    slot: Slot, step: RenewalStep, how: str
+    slot: Slot, step: RenewalStep, how: str, figure: Figure
 ) -> None:
     slot.make_key(SELF_SERVICE_SERIAL, label="UKEY")
     original = slot.read(SELF_SERVICE_SERIAL).current
@@ -125,6 +126,7 @@ def test_key_pulled_out_during_renewal_stays_usable_and_recovers(
         ObjectClass.PUBLIC_KEY: 1,
     }
     assert_usable(slot, SELF_SERVICE_SERIAL)
+    figure("recovery", EXPECTED_RECOVERY[step].value)
 
 
 def test_renewal_interrupted_after_install_is_finished_not_repeated(slot: Slot) -> None:
