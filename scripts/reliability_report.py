@@ -8,6 +8,7 @@ document says: nothing lost, nothing doubled, the key usable, the store intact."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import subprocess
@@ -42,10 +43,8 @@ class Case:
         if "[" not in self.name:
             return ""
         raw = self.name.split("[", 1)[1].removesuffix("]")
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             raw = raw.encode("latin-1", "backslashreplace").decode("unicode_escape")
-        except UnicodeDecodeError:
-            pass
         shown = "".join(ch if ch.isprintable() else "·" for ch in raw)
         return shown if len(shown) <= 70 else shown[:69] + "…"
 
