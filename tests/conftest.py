@@ -51,6 +51,39 @@ def figure(record_property: Callable[[str, object], None]) -> Figure:
 
 
 @pytest.fixture
+def everything_logged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every line the kiosk logs during the test: Python logging at DEBUG from every logger
+    (httpx's and the sync's included) and the Textual app's own `log` calls, which a
+    deployment may send to devtools or a file."""
+    import logging
+
+    from kiosk.app import KioskApp
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    def app_log(
+        self: KioskApp, group: object, verbosity: object, frame: object, *objects: object, **kw: object
+    ) -> None:
+        lines.append(" ".join([*map(str, objects), *(f"{key}={value}" for key, value in kw.items())]))
+
+    handler = Keep(logging.DEBUG)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    monkeypatch.setattr(KioskApp, "_log", app_log)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+@pytest.fixture
 def where(tmp_path: Path) -> Locations:
     return locations(tmp_path / "kiosk-home")
 

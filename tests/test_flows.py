@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cv2
 from backend_support import Hub
+from clear_text import assert_nothing_in_clear, personal_values
 from flow_support import (
     PHONE,
     AtKiosk,
@@ -120,7 +121,13 @@ async def _pay(at: AtKiosk, hub: Hub, orders: OrdersScreen) -> None:
 
 
 async def test_new_certificate_by_mail_from_home_to_tracking_number(
-    where, store: Store, clock, hub_for_kiosk: Hub, demo_video: Path, tmp_path: Path
+    where,
+    store: Store,
+    clock,
+    hub_for_kiosk: Hub,
+    demo_video: Path,
+    tmp_path: Path,
+    everything_logged: list[str],
 ) -> None:
     hub = hub_for_kiosk
     async with _at_hall(where, store, clock, hub, tmp_path, camera=str(demo_video)) as at:
@@ -160,6 +167,10 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
         assert store.order(order_id).status is OrderStatus.COMPLETED  # recorded here too
         await at.press("#leave")
         await at.until(lambda: len(at.app.screen_stack) == 1)
+    # After the whole visit, the sync and the follow-up: nothing personal in clear on disk or logged.
+    assert_nothing_in_clear(
+        where, [*personal_values(sample_form(BusinessCode.NEW)), PHONE], everything_logged
+    )
 
 
 async def test_self_pickup_needs_no_address_and_ends_collected_at_the_hall(

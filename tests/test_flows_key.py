@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from backend_support import Hub
+from clear_text import assert_nothing_in_clear, personal_values
 from flow_support import PHONE, AtKiosk, fill_form, open_orders, orders_listed, sign_in, start_business
 from key_flow_support import (
     at_hall,
@@ -24,8 +25,10 @@ from textual.widgets import Input
 from token_support import (
     ASSISTED_SERIAL,
     NEW_USER_PIN,
+    NEXT_SO_PIN,
     SELF_SERVICE_SERIAL,
     SELF_SERVICE_SERIAL_56,
+    SO_PIN,
     USER_PIN,
     assert_usable,
     needs_softhsm,
@@ -62,7 +65,7 @@ async def download_with(at: AtKiosk, pin: str = USER_PIN) -> DownloadScreen:
 
 
 async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
-    where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
+    where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path, everything_logged: list[str]
 ) -> None:
     hub = hub_for_kiosk
     slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL, days=20)  # expiring soon
@@ -117,6 +120,9 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     assert [SELF_SERVICE_SERIAL in detail for detail in work] == [True, True]
     assert ['"ok": false' in work[0], '"ok": true' in work[1]] == [True, True]
     assert store.db["audit"].count_where("action = 'key_read'") >= 1
+    # A wrong PIN and the right one were typed: neither is on disk or logged, nor the form.
+    typed = [USER_PIN, *personal_values(sample_form(BusinessCode.RENEWAL)), PHONE]
+    assert_nothing_in_clear(where, typed, everything_logged)
     assert store.audit_trail.problem() is None
 
 
@@ -310,7 +316,13 @@ async def _unlock(at: AtKiosk, pin: str, staff: tuple[str, str] | None = None) -
 
 
 async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_report_was_lost(
-    where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    where,
+    store: Store,
+    clock,
+    hub_for_kiosk: Hub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    everything_logged: list[str],
 ) -> None:
     hub = hub_for_kiosk
     slot = registered_key(hub, tmp_path, SELF_SERVICE_SERIAL)
@@ -358,6 +370,11 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
         await orders_listed(at)
         assert "状态：完成" in at.text
     assert_usable(slot, SELF_SERVICE_SERIAL, NEW_USER_PIN)
+    # The new PINs typed and the SO PINs the grants carried: none on disk or logged.
+    pins = ["Lk2948sPin", NEW_USER_PIN, SO_PIN, NEXT_SO_PIN]
+    assert_nothing_in_clear(
+        where, [*pins, *personal_values(sample_form(BusinessCode.UNLOCK))], everything_logged
+    )
 
 
 async def test_an_assisted_key_unlocks_only_when_staff_authorise_at_the_kiosk(
