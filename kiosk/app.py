@@ -94,6 +94,13 @@ class KioskApp(App[None], inherit_bindings=False):
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen(id="home")
 
+    def on_load(self) -> None:
+        import asyncio
+
+        from kiosk import worker_threads
+
+        worker_threads.install(asyncio.get_running_loop())
+
     def on_ready(self) -> None:
         if self.settings is not None and self.store is not None:
             self.post_message(RuntimeReady(self.settings, self.store))
