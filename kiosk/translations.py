@@ -270,6 +270,7 @@ ENGLISH: dict[str, str] = {
     "经办人信息": "Handler",
     "领取方式": "Delivery",
     "请选择{field}": "Please choose {field}",
+    "发票抬头应与单位名称一致": "The invoice title must be the unit name",
     "发票抬头应与单位名称“{unit}”一致": 'The invoice title must be the unit name "{unit}"',
     "增值税专用发票须填写{field}": "A VAT special invoice needs {field}",
     "邮寄须填写{field}": "Mail delivery needs {field}",

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
+from textual.geometry import Region
 from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
@@ -140,12 +141,14 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
     stick = tmp_path / "usb-stick"
     (stick / "scans").mkdir(parents=True)
     page = synthetic.make_page(900)
-    cv2.imwrite(str(stick / "scans" / "seal-form.png"), page)
+    cv2.imwrite(
+        str(stick / "scans" / "seal-form[bold].png"), page
+    )  # brackets in a name: markup once hid them
     (stick / "licence.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 20)
     (stick / "notes.pdf").write_bytes(b"%PDF-1.7\n")
     (stick / ".hidden.png").write_bytes(b"")
     listed = {path.name for path in picture_candidates([stick])}
-    assert listed == {"seal-form.png", "licence.jpg", "notes.pdf"}
+    assert listed == {"seal-form[bold].png", "licence.jpg", "notes.pdf"}
 
     async with capturing(where, store, clock, str(tmp_path / "no-camera.mp4"), stick) as at:
         app, pilot, screen, messages, order_id = at.app, at.pilot, at.screen, at.messages, at.order_id
@@ -165,11 +168,15 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
             while options.option_count == 0:  # the listing worker reports
                 await pilot.pause()
             index = next(i for i, path in enumerate(dialog.files) if path.name == name)
+            drawn = options.render_lines(Region(0, 0, options.size.width, options.size.height))
+            assert name in "".join(
+                segment.text for strip in drawn for segment in strip
+            )  # as it is, not markup
             options.highlighted = index
             options.action_select()
             await pilot.pause()
 
-        await import_file("seal-form.png")
+        await import_file("seal-form[bold].png")
         await messages.wait(PageCaptured)
         await pilot.pause()
         assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}

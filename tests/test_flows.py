@@ -226,21 +226,22 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
         order_id = await _apply(at, hub, BusinessCode.NEW, sample_form(BusinessCode.NEW), camera=False)
         before = {a.document: a.sha256 for a in hub.backend.orders.view_of(order_id).attachments}
         rejection = Rejection(
-            reason="经办人邮箱无法接收，身份证复印件模糊",
-            fields={"handler.email": "邮箱无法接收"},
-            documents={DocumentKind.HANDLER_ID: "照片模糊，请重新拍摄"},
+            # A reviewer's brackets are text, not markup: "[/]" once ended the kiosk, "[退信]" vanished.
+            reason="经办人邮箱无法接收，身份证复印件模糊[请重拍]",
+            fields={"handler.email": "邮箱无法接收[退信]"},
+            documents={DocumentKind.HANDLER_ID: "照片模糊，请重新拍摄[/]"},
         )
         hub.backend.orders.reject(order_id, "王审核", rejection)
 
         await open_orders(at, hub)
         assert "审核驳回" in at.text
-        assert "驳回原因：经办人邮箱无法接收，身份证复印件模糊" in at.text
-        assert "需修改：经办人电子邮箱（邮箱无法接收）" in at.text
-        assert "需重新拍摄：经办人身份证复印件（照片模糊，请重新拍摄）" in at.text
+        assert "驳回原因：经办人邮箱无法接收，身份证复印件模糊[请重拍]" in at.text
+        assert "需修改：经办人电子邮箱（邮箱无法接收[退信]）" in at.text
+        assert "需重新拍摄：经办人身份证复印件（照片模糊，请重新拍摄[/]）" in at.text
         await at.press("#fix")
 
         info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
-        assert "审核意见：邮箱无法接收" in at.text
+        assert "审核意见：邮箱无法接收[退信]" in at.text
         assert info.query_one("#field-unit-unit_name", Input).disabled  # not named: stays as it was
         assert info.query_one("#field-invoice-invoice_type", RadioSet).disabled
         email = info.query_one("#field-handler-email", Input)
@@ -250,7 +251,7 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
 
         cv2.imwrite(str(tmp_path / "stick" / "scan.png"), synthetic.make_page(900, seed=5))  # a sharper copy
         await at.on_screen(DocumentCaptureScreen)
-        await at.until(lambda: "审核意见：照片模糊，请重新拍摄" in at.text)  # why it is taken again
+        await at.until(lambda: "审核意见：照片模糊，请重新拍摄[/]" in at.text)  # why it is taken again
         capture = await import_each(at)
         assert capture.documents == (DocumentKind.HANDLER_ID,)  # only the rejected document
         await at.on_screen(ReviewScreen)

@@ -175,7 +175,12 @@ def cross_field_problems(form: Mapping[str, Mapping[str, str]]) -> dict[tuple[Se
     if invoice:
         title = v.normalize_text(invoice.get("title", ""))
         if title and unit_name and title != unit_name:
-            problems[(Section.INVOICE, "title")] = Text("发票抬头应与单位名称“{unit}”一致", unit=unit_name)
+            # The name is quoted back only when it is a name: not a paste with control characters.
+            problems[(Section.INVOICE, "title")] = (
+                Text("发票抬头应与单位名称“{unit}”一致", unit=unit_name)
+                if v.validate_unit_name(unit_name) is None
+                else Text("发票抬头应与单位名称一致")
+            )
         if invoice.get("invoice_type") == INVOICE_VAT_SPECIAL:
             for key in ("bank", "account", "phone", "address"):
                 if not invoice.get(key, "").strip():

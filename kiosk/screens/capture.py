@@ -22,7 +22,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
@@ -31,6 +30,7 @@ from kiosk.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured, PageNotKept
 from kiosk.screens.pixels import Picture, half_block_strips
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
 from kiosk.store import StorageFull

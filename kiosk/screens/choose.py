@@ -14,11 +14,11 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Static
 
 from kiosk.i18n import Bilingual, Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import ChoicesLoaded
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
 from kiosk.screens.tile import Tile
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.plain import Button, Static
 
 if TYPE_CHECKING:
     from kiosk.staff_auth import StaffAccount

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kiosk.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
+from kiosk.screens.plain import Static
 
 if TYPE_CHECKING:
     from kiosk.devices.token.module import Pkcs11Module

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Static
 
 from kiosk.domain.businesses import Business
 from kiosk.domain.documents import DOCUMENTS
@@ -15,6 +14,7 @@ from kiosk.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.domain.steps import STEPS, Connectivity
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 

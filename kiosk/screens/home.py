@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
 
 from kiosk.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.plain import Static
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
 from kiosk.screens.tile_board import TileBoard, TileSpec

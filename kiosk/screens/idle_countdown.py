@@ -8,10 +8,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import Button, Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskModal
+from kiosk.screens.plain import Button, Static
 
 
 class IdleCountdownScreen(KioskModal[None]):

@@ -12,11 +12,11 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskModal
+from kiosk.screens.plain import Button, OptionList, Static
 
 MAX_LISTED = 200  # files shown; a stick with more is not a subscriber's document folder
 MAX_DEPTH = 3  # folder levels below a mount point

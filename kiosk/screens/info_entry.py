@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet
 
 from kiosk.domain.businesses import Section
 from kiosk.domain.forms import (
@@ -31,6 +31,7 @@ from kiosk.i18n import Bilingual, Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import EarlierFormArrived
 from kiosk.screens.pane import Pane
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
 
 InfoAnswer = tuple[Outcome, FormValues]
@@ -233,12 +234,14 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
         section, key = target
         if section not in self.sections or not self._editable(section, key):
             return
-        current = self.values[section.value][key]
+        field = self.query_one(f"#{widget_id(section, key)}", Input)
+        # The field as shown, not as last reported: its own Changed may still be on its way.
+        current = field.value
         if current and current != self.echoed.get(target):
             return  # the subscriber typed their own
         self.echoed[target] = value
         self._set(target, value)
-        self.query_one(f"#{widget_id(section, key)}", Input).value = value
+        field.value = value
 
     def _check(self, place: Place) -> None:
         """The field's own problem, or a rule between fields that concerns it; a message shown

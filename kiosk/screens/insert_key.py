@@ -11,7 +11,6 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.domain.businesses import BUSINESSES, BusinessCode
@@ -20,6 +19,7 @@ from kiosk.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.key_check import KeyCheck, certificate_lines, suggestion_text
 from kiosk.screens.messages import KeySeen
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
 
 INSERT = Text("请将证书盘插入读卡口")

@@ -12,13 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input
 
 from kiosk.i18n import Bilingual, Text
 from kiosk.order_list import OrderEntry
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone
 from kiosk.screens.pane import Pane
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Static
 
 from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section, business
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
@@ -29,6 +28,7 @@ from kiosk.screens.base import KioskMixin
 from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
 from kiosk.screens.pane import Pane
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.plain import Static
 from kiosk.screens.status_line import StatusLine
 
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.domain.fees import format_yuan
@@ -26,6 +25,7 @@ from kiosk.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PaymentAnswered
 from kiosk.screens.pixels import Picture, half_block_strips
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:

@@ -17,12 +17,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Static
 from textual.worker import Worker, get_current_worker
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PrintProgressed
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Static
+from textual.widgets import Checkbox
 
 from kiosk.domain.businesses import Business
 from kiosk.domain.catalog import LEVELS, Catalog, CatalogNode, ProjectSelection, Requirement
@@ -17,6 +17,7 @@ from kiosk.domain.fees import format_yuan, quote
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.pane import Pane
+from kiosk.screens.plain import Static
 from kiosk.screens.step import StepScreen
 from kiosk.screens.tile import Tile
 

@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from kiosk.domain.businesses import Business, Section
 from kiosk.domain.catalog import LEVELS, Catalog, ProjectSelection
@@ -19,6 +18,7 @@ from kiosk.domain.forms import SECTION_FIELDS, SECTION_TITLES
 from kiosk.domain.masking import mask
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
+from kiosk.screens.plain import Static
 from kiosk.screens.step import StepScreen
 
 

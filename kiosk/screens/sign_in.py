@@ -13,13 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input
 
 from kiosk.domain.validators import validate_mobile
 from kiosk.i18n import Bilingual, Text
 from kiosk.journey import SignedIn
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.messages import HealthChecked
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 from kiosk.session import ORDER_QUERY_VISIT
 

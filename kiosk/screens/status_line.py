@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
 
 from kiosk.i18n import Text
 from kiosk.screens.base import KioskMixin
+from kiosk.screens.plain import Static
 from kiosk.screens.tile import Tile
 
 

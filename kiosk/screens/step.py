@@ -9,11 +9,11 @@ from typing import ClassVar, Generic, TypeVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Static
 
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.base import KioskMixin, KioskModal
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 
 ResultT = TypeVar("ResultT")

@@ -10,7 +10,6 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Static
 
 from kiosk.domain.businesses import Business
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
@@ -20,6 +19,7 @@ from kiosk.domain.steps import STEPS, Step
 from kiosk.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import OrderSubmitted
+from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
 
 SENDING = Text("正在发送到审核中心…")

@@ -10,7 +10,8 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Static
+
+from kiosk.screens.plain import Static
 
 
 class Tile(Static, can_focus=True):

@@ -10,11 +10,12 @@ import logging
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kiosk.domain.token_policy import UnlockRoute
 from kiosk.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
+from kiosk.screens.plain import Static
 
 if TYPE_CHECKING:
     from kiosk.contract import UnlockResult
