@@ -10,7 +10,9 @@ the CA's work, not the kiosk's.
 from __future__ import annotations
 
 import email.utils
+import math
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -193,7 +195,11 @@ class BackendClient:
         return self._raw("GET", "/crl", "application/pkix-crl")
 
     def ca_chain(self) -> str:
-        return self._raw("GET", "/ca-chain", "application/pem-certificate-chain").decode()
+        chain = self._raw("GET", "/ca-chain", "application/pem-certificate-chain")
+        try:
+            return chain.decode("ascii")  # PEM is ASCII; anything else is not a chain
+        except UnicodeDecodeError:
+            raise _off_contract_status(200, "not a PEM chain") from None
 
     # --- unlock -----------------------------------------------------------------------------------
     def unlock_grant(
@@ -293,28 +299,46 @@ def _failure(response: httpx.Response) -> BackendError:
     except ValidationError:
         problem = None
     kind: type[BackendError] = Refused if status in (401, 403) else Rejected
+    generic = Text("本终端未获后台授权，请联系工作人员") if kind is Refused else Text("后台拒绝了这个请求")
     if problem is None:
-        message = (
-            Text("本终端未获后台授权，请联系工作人员") if kind is Refused else Text("后台拒绝了这个请求")
-        )
-        return kind(message, status=status, retry_after_s=retry_after)
+        return kind(generic, status=status, retry_after_s=retry_after)
+    # The backend's own words are shown to the subscriber only when they are a sentence: a
+    # wall of text or control codes (a broken or hostile backend) gives way to ours.
+    readable = _readable(problem.message) and _readable(problem.message_en)
     return kind(
-        Text(problem.message),
-        message_en=problem.message_en,
+        Text(problem.message) if readable else generic,
+        message_en=problem.message_en if readable else None,
         status=status,
-        code=problem.code,
+        code=problem.code[:80] if _readable(problem.code) else "unreadable",
         retry_after_s=retry_after,
-        fields=dict(problem.fields),
-        fields_en=dict(problem.fields_en),
+        fields={key: text for key, text in problem.fields.items() if _readable(key) and _readable(text)},
+        fields_en={
+            key: text for key, text in problem.fields_en.items() if _readable(key) and _readable(text)
+        },
+    )
+
+
+MAX_MESSAGE = 300  # characters: more is not a message a screen can show
+
+
+def _readable(text: str) -> bool:
+    """A sentence a person can read: not empty, not a wall, nothing invisible in it."""
+    return 0 < len(text) <= MAX_MESSAGE and not any(
+        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cn", "Cs"} for ch in text
     )
 
 
 def _off_contract(response: httpx.Response, detail: str) -> ServerFault:
+    return _off_contract_status(response.status_code, detail)
+
+
+def _off_contract_status(status: int, detail: str) -> ServerFault:
     return ServerFault(
-        Text("后台的回答不符合约定，稍后自动重试"),
-        status=response.status_code,
-        code=f"off_contract: {detail}",
+        Text("后台的回答不符合约定，稍后自动重试"), status=status, code=f"off_contract: {detail}"
     )
+
+
+MAX_RETRY_AFTER_S = 24 * 3600.0  # a backend asking for longer is asked again tomorrow
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -323,13 +347,15 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # "inf", "nan" and 1e400 are no delay anyone meant
+        return min(max(0.0, seconds), MAX_RETRY_AFTER_S) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(max(0.0, when.timestamp() - (time.time() if now is None else now)), MAX_RETRY_AFTER_S)
