@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.i18n import Language, Text, say
+from kiosk.i18n import Language, Listing, Text, say
 
 if TYPE_CHECKING:
     from kiosk.config import KioskSettings
@@ -220,7 +220,7 @@ def check_token_slot(settings: KioskSettings, where: Locations) -> PartHealth:
     except TokenError as error:
         return PartHealth(part, State.FAILED, error.message, error.detail)
     if present:
-        serials = "、".join(token.serial for token in present)
+        serials = Listing(token.serial for token in present)
         return PartHealth(part, State.OK, Text("驱动正常，已插入证书盘：{serials}", serials=serials))
     return PartHealth(part, State.OK, Text("驱动正常，读卡口空闲"))
 

@@ -7,6 +7,7 @@ The Chinese template is the catalogue key (see kiosk/translations.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -61,6 +62,27 @@ class Bilingual(Text):
 
     def say(self, language: Language) -> str:
         return self.english if language == "en" else str(self)
+
+
+class Listing(Text):
+    """Items in a row, with each language's separator: 甲、乙、丙 and "A, B, C"."""
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: Iterable[str]) -> Listing:
+        kept = tuple(items)
+        self = str.__new__(cls, "、".join(say(item, "zh") for item in kept))
+        self.template = str(self)
+        self.params = {}
+        self.items = kept
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Listing, (self.items,))
+
+    def say(self, language: Language) -> str:
+        separator = ", " if language == "en" else "、"
+        return separator.join(say(item, language) for item in self.items)
 
 
 def _rebuild_text(template: str, params: dict[str, object]) -> Text:

@@ -580,6 +580,8 @@ ENGLISH: dict[str, str] = {
         "This kiosk's storage is full and this page was not saved. Please ask the staff;"
         " the pages already captured are kept"
     ),
+    "{number}. {title}（{where}）— {hint}": "{number}. {title} ({where}) — {hint}",
+    "{type}（{kind}）{price}": "{type} ({kind}) {price}",
     "请拿走已拍摄的文件，放入：{document}": "Take the captured page away and put down: {document}",
     "第{number}份，共{total}份：{document}（{hint}）": "{number} of {total}: {document} ({hint})",
     "{problem}。也可以点击“导入图片”": "{problem}. You can also press “Import picture”",

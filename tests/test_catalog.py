@@ -8,6 +8,7 @@ import json
 import pytest
 
 from kiosk.domain.catalog import LEVELS, CatalogError, ProjectSelection, load_catalog, parse_catalog
+from kiosk.i18n import Bilingual
 from kiosk.locations import SHIPPED_DATA
 
 CQ_BIDDER = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")
@@ -114,3 +115,19 @@ def test_unreadable_catalog(tmp_path) -> None:
     broken.write_text("{not json", encoding="utf-8")
     with pytest.raises(CatalogError, match="cannot read the catalog"):
         load_catalog(broken)
+
+
+def test_every_text_of_the_shipped_catalog_has_english() -> None:
+    catalog = load_catalog()
+    texts: list[object] = [kind.title for kind in catalog.certificate_types.values()]
+    for _, role in catalog.roles():
+        texts += [role.explanation, *(condition.question for condition in role.conditions)]
+    stack = list(catalog.regions)
+    while stack:
+        node = stack.pop()
+        texts += [node.title, *([node.note] if node.note else [])]
+        stack += node.children
+    untranslated = [
+        str(text) for text in texts if not isinstance(text, Bilingual) or text.english == str(text)
+    ]
+    assert len(texts) > 30 and untranslated == []

@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.domain.businesses import BusinessCode
 from kiosk.domain.documents import DocumentKind
-from kiosk.i18n import Text
+from kiosk.i18n import Bilingual, Text
 
 SHIPPED_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 
@@ -222,7 +222,7 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
         where = f"certificate_types[{index}]"
         cert = CertificateType(
             code=reader.text(item, "code", where),
-            title=reader.text(item, "title", where),
+            title=reader.words(item, "title", where),
             price_fen=reader.fen(item, "price_fen", where),
             renewal_fen=reader.fen(item, "renewal_fen", where),
             validity_days=reader.days(item, "validity_days", where),
@@ -231,13 +231,13 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
             raise CatalogError(f"{source}: {where}: certificate type {cert.code!r} is defined twice")
         types[cert.code] = cert
     conditions = {
-        code: Condition(code, reader.text(spec, "question", f"conditions.{code}"))
+        code: Condition(code, reader.words(spec, "question", f"conditions.{code}"))
         for code, spec in dict(raw.get("conditions", {})).items()
     }
 
     def node(item: Mapping[str, Any], level: int, where: str) -> CatalogNode:
-        code, title = reader.text(item, "code", where), reader.text(item, "title", where)
-        note = str(item.get("note", ""))
+        code, title = reader.text(item, "code", where), reader.words(item, "title", where)
+        note = reader.words(item, "note", where) if item.get("note") else ""
         if level == len(LEVELS) - 1:
             rules = tuple(
                 rule_from(rule, f"{where}.certificates[{index}]")
@@ -246,7 +246,7 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
             if not rules:
                 raise CatalogError(f"{source}: {where}: a market role offers no certificate")
             return CatalogNode(
-                level, code, title, note, explanation=reader.text(item, "explanation", where), rules=rules
+                level, code, title, note, explanation=reader.words(item, "explanation", where), rules=rules
             )
         key = LEVELS[level + 1][0]
         children = tuple(
@@ -311,6 +311,15 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(where, f"{key!r} must be a non-empty string")
         return value
+
+    def words(self, item: Mapping[str, Any], key: str, where: str) -> Bilingual:
+        """Text a subscriber reads, in Chinese, with its English under `KEY_en` (the Chinese is
+        shown in English too when the CA gave none)."""
+        chinese = self.text(item, key, where)
+        english = item.get(f"{key}_en")
+        if english is not None and (not isinstance(english, str) or not english.strip()):
+            raise self.fail(where, f"{key + '_en'!r} must be a non-empty string when given")
+        return Bilingual(chinese, english or chinese)
 
     def fen(self, item: Mapping[str, Any], key: str, where: str) -> int:
         value = item.get(key)

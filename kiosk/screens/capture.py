@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
 from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.i18n import Bilingual, Text
+from kiosk.i18n import Bilingual, Listing, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured, PageNotKept
 from kiosk.screens.pixels import Picture, half_block_strips
@@ -408,7 +408,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
     def _finish(self) -> None:
         missing = self.missing
         if missing:
-            names = "、".join(self.t(DOCUMENTS[kind].title) for kind in missing)
+            names = Listing(DOCUMENTS[kind].title for kind in missing)
             self._say(Text("还缺少：{documents}", documents=names), "refused")
             return
         self.dismiss(True)

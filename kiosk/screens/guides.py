@@ -12,7 +12,7 @@ from kiosk.domain.documents import DOCUMENTS
 from kiosk.domain.fees import fee_summary
 from kiosk.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.domain.steps import STEPS, Connectivity
-from kiosk.i18n import Text
+from kiosk.i18n import Listing, Text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
@@ -85,8 +85,15 @@ class BusinessGuideScreen(GuideScreen):
         yield Static(t(Text("请准备以下资料（所有复印件一律加盖单位公章）：")), classes="section")
         for number, kind in enumerate(documents, start=1):
             spec = DOCUMENTS[kind]
-            where = t(Text("本机打印")) if spec.printed_by_kiosk else t(Text("自带"))
-            yield Static(f"{number}. {t(spec.title)}（{where}）— {t(spec.hint)}", classes="item")
+            where = Text("本机打印") if spec.printed_by_kiosk else Text("自带")
+            line = Text(
+                "{number}. {title}（{where}）— {hint}",
+                number=number,
+                title=spec.title,
+                where=where,
+                hint=spec.hint,
+            )
+            yield Static(t(line), classes="item")
         if business.needs_token:
             yield Static(
                 t(Text("请携带要办理的数字证书（USB Key），办理时插入读卡口，完成前请勿拔出")),
@@ -99,13 +106,13 @@ class BusinessGuideScreen(GuideScreen):
             yield Static(t(Text("审核通过后（一般1个工作日）：{steps}", steps=after)), classes="item")
         yield Static(t(Text("费用：{rule}", rule=fee_summary(business, catalog))), classes="section")
         online = [STEPS[step] for step in (*business.steps, *business.steps_after_approval)]
-        needs_network = [t(spec.title) for spec in online if spec.connectivity is Connectivity.ONLINE]
+        needs_network = [spec.title for spec in online if spec.connectivity is Connectivity.ONLINE]
         yield Static(
             t(Text("网络中断时：可以填写、打印、拍摄并提交，订单保存在本机，联网后自动上传")),
             classes="section",
         )
         if needs_network:
-            yield Static(t(Text("需要联网的步骤：{steps}", steps="、".join(needs_network))), classes="item")
+            yield Static(t(Text("需要联网的步骤：{steps}", steps=Listing(needs_network))), classes="item")
         yield Static(t(Text("登录需要短信验证码；网络中断时，请大厅工作人员当面核验身份")), classes="item")
 
 

@@ -86,7 +86,10 @@ class ProjectScreen(StepScreen[ProjectAnswer]):
             with Vertical(id="project-path"):
                 yield Static(t(Text("已选择：")), classes="section")
                 for level, node in enumerate(self.nodes):
-                    yield Tile(f"{t(LEVELS[level][1])}：{node.title}", id=f"level-{level}")
+                    yield Tile(
+                        t(Text("{label}：{value}", label=LEVELS[level][1], value=node.title)),
+                        id=f"level-{level}",
+                    )
                 if not self.nodes:
                     yield Static(t(Text("（尚未选择）")), classes="item")
             with Pane(id="project-choices"):
@@ -98,16 +101,16 @@ class ProjectScreen(StepScreen[ProjectAnswer]):
         level = len(self.path)
         yield Static(self.t(Text("请选择{level}", level=LEVELS[level][1])), classes="section")
         for node in self._options():
-            note = f"\n{node.note}" if node.note else ""
-            yield Tile(f"{node.title}{note}", id=f"choice-{node.code}")
+            note = f"\n{self.t(node.note)}" if node.note else ""
+            yield Tile(f"{self.t(node.title)}{note}", id=f"choice-{node.code}")
 
     def _role_page(self) -> ComposeResult:
         t, role = self.t, self.role
         assert role is not None
-        yield Static(role.explanation, classes="item")
+        yield Static(t(role.explanation), classes="item")
         for condition in role.conditions:
             yield Checkbox(
-                condition.question, self.answers.get(condition.code, False), id=f"answer-{condition.code}"
+                t(condition.question), self.answers.get(condition.code, False), id=f"answer-{condition.code}"
             )
         yield Static(t(Text("请选择证书类型：")), classes="section")
         for rule in role.rules:
@@ -117,7 +120,7 @@ class ProjectScreen(StepScreen[ProjectAnswer]):
                 kind = Text("可不办理")
             price = quote(self.business, self.catalog, [rule.type.code]).total_fen
             yield Checkbox(
-                f"{rule.type.title}（{t(kind)}）{format_yuan(price)}",
+                t(Text("{type}（{kind}）{price}", type=rule.type.title, kind=kind, price=format_yuan(price))),
                 rule.type.code in self.chosen,
                 id=f"certificate-{rule.type.code}",
             )

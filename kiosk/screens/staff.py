@@ -260,8 +260,10 @@ class StaffScreen(KioskScreen):
         visits = store.visits(date.today().isoformat()) if store is not None else {}
         lines = []
         for code, business in BUSINESSES.items():
-            lines.append(f"{t(business.title)}：{visits.get(code.value, 0)}")
-        lines.append(f"{t(Text('订单查询'))}：{visits.get(ORDER_QUERY_VISIT, 0)}")
+            lines.append(t(Text("{label}：{value}", label=business.title, value=visits.get(code.value, 0))))
+        lines.append(
+            t(Text("{label}：{value}", label=Text("订单查询"), value=visits.get(ORDER_QUERY_VISIT, 0)))
+        )
         self.query_one("#visits", Static).update("\n".join(lines))
 
     def _show_settings(self) -> None:
