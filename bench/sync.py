@@ -1,6 +1,6 @@
 """Drain 1,000 queued orders x 5 attachments (~400 KB JPEGs) to the reference backend on
-loopback, against a raw httpx upload of the same kind of bytes to the same backend in the same
-run.
+loopback, against a raw httpx upload of the same kind of bytes in the same run, each side into a
+fresh backend of its own (so that the second does not meet the first one's 1,000 orders).
 
 Three processes, so neither side shares an interpreter (or its GIL) with the backend:
 - the reference backend (`ca-backend serve`);
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -205,6 +206,16 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, f
     return dict(json.loads(result.stdout.decode().strip().splitlines()[-1]))
 
 
+def _against_fresh_backend(home: Path, side: Callable[[str], dict[str, float]]) -> dict[str, float]:
+    port = free_port()
+    backend = start_backend(home, port)
+    try:
+        return side(f"http://127.0.0.1:{port}")
+    finally:
+        backend.terminate()
+        backend.wait()
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
@@ -213,36 +224,28 @@ def main() -> None:
         photos_dir.mkdir()
         for n, photo in enumerate(photos):
             (photos_dir / f"{n}.jpg").write_bytes(photo)
-        kiosk_home, backend_home = work / "kiosk", work / "backend"
+        kiosk_home = work / "kiosk"
+        # Each side drains into a fresh backend of its own: the second would otherwise meet a
+        # database and an attachment folder already holding the first side's 1,000 orders.
+        raw_home, sync_home = work / "backend-raw", work / "backend-sync"
+        raw_credentials = work / "raw-device.json"
         credentials = kiosk_home / "keys" / "device.json"
-        subprocess.run(
-            [
-                BIN / "ca-backend",
-                "--home",
-                str(backend_home),
-                "device",
-                "enroll",
-                "hall-01",
-                "--out",
-                str(credentials),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        for home, out in ((raw_home, raw_credentials), (sync_home, credentials)):
+            subprocess.run(
+                [BIN / "ca-backend", "--home", str(home), "device", "enroll", "hall-01", "--out", str(out)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         started = time.perf_counter()
         queue_orders(kiosk_home, photos)
         queued_s = time.perf_counter() - started
-        port = free_port()
-        backend = start_backend(backend_home, port)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            raw = run_child(["raw", base_url, str(credentials), str(photos_dir)])
-            env = {**os.environ, "KIOSK_HOME": str(kiosk_home), "KIOSK_BACKEND_URL": base_url}
-            env["KIOSK_SYNC_CONCURRENCY"] = str(CONCURRENCY)
-            synced = run_child(["sync", str(kiosk_home)], env)
-        finally:
-            backend.terminate()
-            backend.wait()
+        raw = _against_fresh_backend(
+            raw_home, lambda url: run_child(["raw", url, str(raw_credentials), str(photos_dir)])
+        )
+        env = {**os.environ, "KIOSK_HOME": str(kiosk_home), "KIOSK_SYNC_CONCURRENCY": str(CONCURRENCY)}
+        synced = _against_fresh_backend(
+            sync_home, lambda url: run_child(["sync", str(kiosk_home)], {**env, "KIOSK_BACKEND_URL": url})
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     megabytes = ORDERS * sum(len(photo) for photo in photos) / 1e6
