@@ -18,7 +18,7 @@ def test_reliability_names_its_command_and_its_tests_all_passed() -> None:
     assert "scripts/reliability_report.py" in text
     for section in reliability_report.SECTIONS:
         assert f"## {section.title}" in text
-        for name in section.files:
+        for name in section.file_names:
             assert (ROOT / name).is_file(), name
     passed, total = map(int, re.search(r"\*\*(\d+) of (\d+) tests passed\.\*\*", text).groups())  # type: ignore[union-attr]
     assert passed == total > 0
