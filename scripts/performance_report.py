@@ -24,11 +24,10 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "cold_start_ratio": ("<=", 1.3, "first paint of the home screen against a one-label Textual app"),
     "capture_speedup": (">=", 5.0, "page detection on a quarter-scale copy against Canny at full 1080p"),
     "form_render_ms": ("<=", 30.0, "the slowest printed form's warm render"),
-    "kiosk_preview_rss_mb": (
-        "<=",
-        250.0,
-        "resident memory while previewing the camera (idle: see its lines)",
-    ),
+    "kiosk_idle_rss_mb": ("<=", 120.0, "the kiosk's resident memory at the home screen, idle"),
+    "kiosk_preview_rss_mb": ("<=", 250.0, "the kiosk's resident memory while previewing the camera"),
+    "jpeg_fit_ms": ("<=", 120.0, "fitting a noisy 12-megapixel capture under 3 MB"),
+    "sync_peak_rss_mb": ("<=", 200.0, "the sync's peak resident memory while draining the queue"),
     "preview_fps": (">=", 8.0, "camera previews drawn a second on the capture screen (the video gives 15)"),
     "token_overhead_ratio": ("<=", 1.5, "the kiosk's renewal path against the same raw PKCS#11 calls"),
     "sync_vs_raw_ratio": ("<=", 1.5, "draining 1,000 orders x 5 pictures against a raw httpx upload"),
@@ -38,8 +37,8 @@ WHEN_MISSED: dict[str, str] = {
     "capture_speedup": (
         "The kiosk finds the page in 0.6-0.8 ms a 1080p frame, 120 of 120 within 2%; naive Canny "
         "takes 3.3-4.1 ms and is right on 90 of 120. On these machines the ratio has measured 4.3-5.5 "
-        "across sessions: the target sits on the noise. Two thirds of the kiosk's time is the 4x "
-        "downscale (0.29 ms). Nearest-neighbour sampling there gives 5.1-5.3, but it lost 3 of 150 "
+        "across sessions: the target sits on the noise. Half of the kiosk's time is the 4x "
+        "downscale (0.29 of 0.6 ms). Nearest-neighbour sampling there gives 5.1-5.3, but it lost 3 of 150 "
         "frames under heavy sensor noise (sigma 25) where bilinear lost none, so it was not taken: "
         "a page found every time matters more than the ratio"
     ),
@@ -79,9 +78,12 @@ def main() -> None:
         last = FIGURE.match(lines[-1]) if lines else None
         name, value = (last.group(1), float(last.group(2))) if last else (script.stem, float("nan"))
         print(f"{script.name}: {lines[-1] if lines else 'no output'} ({took:.0f} s)", flush=True)
-        rows.append(f"| `bench/{script.name}` | `{name}` | {value:g} | {verdict(name, value)} |")
-        if "missed" in verdict(name, value):
-            missed.append(name)
+        # The script's own figure, and any other line that gives a targeted figure first.
+        earlier = [match for line in lines[:-1] if (match := FIGURE.match(line)) and match.group(1) in TARGETS]
+        for figure, number in [*((match.group(1), float(match.group(2))) for match in earlier), (name, value)]:
+            rows.append(f"| `bench/{script.name}` | `{figure}` | {number:g} | {verdict(figure, number)} |")
+            if "missed" in verdict(figure, number):
+                missed.append(figure)
         body = "\n".join(f"    {line}" for line in lines)
         sections.append(f"### `bench/{script.name}` ({took:.0f} s)\n\n{body}\n")
     cpu = next(

@@ -45,15 +45,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def where_full(small_disk: Path) -> Locations:
+def where(small_disk: Path) -> Locations:
+    """The kiosk's home on the small disk (conftest's `store` opens there too)."""
     return locations(small_disk / "kiosk-home")
-
-
-@pytest.fixture
-def store_on_small_disk(where_full: Locations) -> Iterator[Store]:
-    opened = Store.open(where_full.data_dir, where_full.key_file)
-    yield opened
-    opened.close()
 
 
 def fill(disk: Path) -> Path:
@@ -84,9 +78,8 @@ def integrity(database: Path) -> str:
 
 
 def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(
-    small_disk: Path, store_on_small_disk: Store, figure: Figure
+    small_disk: Path, store: Store, figure: Figure
 ) -> None:
-    store = store_on_small_disk
     order = store.create_order(BusinessCode.NEW)
     store.update_draft(order.id, form={Section.UNIT.value: {"unit_name": "成都示例科技有限公司"}})
     first = store.add_attachment(order.id, DocumentKind.APPLICATION_FORM, os.urandom(300_000), "image/jpeg")
@@ -117,15 +110,14 @@ def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(
 
 async def test_the_disk_fills_while_capturing_said_plainly_nothing_lost_and_capture_resumes(
     small_disk: Path,
-    where_full: Locations,
-    store_on_small_disk: Store,
+    where: Locations,
+    store: Store,
     clock,
     demo_video: Path,
     tmp_path: Path,
     figure,
 ) -> None:  # type: ignore[no-untyped-def]
-    store = store_on_small_disk
-    async with capturing(where_full, store, clock, str(demo_video), tmp_path) as at:
+    async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
         app, pilot, messages, order_id = at.app, at.pilot, at.messages, at.order_id
         await messages.wait(PageCaptured)
         first = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
