@@ -79,8 +79,11 @@ def main() -> None:
         name, value = (last.group(1), float(last.group(2))) if last else (script.stem, float("nan"))
         print(f"{script.name}: {lines[-1] if lines else 'no output'} ({took:.0f} s)", flush=True)
         # The script's own figure, and any other line that gives a targeted figure first.
-        earlier = [match for line in lines[:-1] if (match := FIGURE.match(line)) and match.group(1) in TARGETS]
-        for figure, number in [*((match.group(1), float(match.group(2))) for match in earlier), (name, value)]:
+        figures = [(name, value)]
+        for line in reversed(lines[:-1]):
+            if (match := FIGURE.match(line)) and match.group(1) in TARGETS:
+                figures.insert(0, (match.group(1), float(match.group(2))))
+        for figure, number in figures:
             rows.append(f"| `bench/{script.name}` | `{figure}` | {number:g} | {verdict(figure, number)} |")
             if "missed" in verdict(figure, number):
                 missed.append(figure)
