@@ -81,7 +81,7 @@ def main() -> None:
         # The script's own figure, and any other line that gives a targeted figure first.
         figures = [(name, value)]
         for line in reversed(lines[:-1]):
-            if (match := FIGURE.match(line)) and match.group(1) in TARGETS:
+            if (match := FIGURE.match(line)) and match.group(1) in TARGETS and match.group(1) != name:
                 figures.insert(0, (match.group(1), float(match.group(2))))
         for figure, number in figures:
             rows.append(f"| `bench/{script.name}` | `{figure}` | {number:g} | {verdict(figure, number)} |")
