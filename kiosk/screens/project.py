@@ -28,7 +28,7 @@ class ProjectScreen(StepScreen[ProjectAnswer]):
     AUTO_FOCUS = "#project-choices Tile, #project-choices Checkbox, #next"
     DEFAULT_CSS: ClassVar[str] = """
     #project-body { height: 1fr; }
-    #project-path { width: 42; padding: 1 2; border-right: tall $panel; }
+    #project-path { width: 38; padding: 1 2; border-right: tall $panel; }
     #project-path Tile { height: auto; padding: 0 1; margin-bottom: 1; }
     #project-choices { width: 1fr; padding: 1 2; }
     #project-choices Tile { height: auto; padding: 0 2; margin-bottom: 1; border: round $primary; }

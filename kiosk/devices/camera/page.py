@@ -23,7 +23,9 @@ def find_page(frame: np.ndarray) -> np.ndarray | None:
     """The page's corners in frame coordinates (4x2 float32: top-left, top-right, bottom-right,
     bottom-left), or None when no page-like shape is there."""
     # Bilinear sampling, not INTER_AREA: averaging all 16 pixels cost 1.3 ms of a 2 ms frame,
-    # and the Gaussian blur below does the smoothing that matters for the threshold.
+    # and the Gaussian blur below does the smoothing that matters for the threshold. Nor
+    # nearest-neighbour, which halves this step's 0.3 ms: under sensor noise (sigma 45 on 300
+    # noisy frames) it found 108 pages where bilinear found all 300.
     small_size = (frame.shape[1] // DETECT_SCALE, frame.shape[0] // DETECT_SCALE)
     small = cv2.resize(frame, small_size, interpolation=cv2.INTER_LINEAR)
     gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
