@@ -6,7 +6,9 @@ import math
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 class StaffPinScreen(KioskModal["StaffAccount | None"]):
     """Dismisses with the staff account once its ID and PIN are accepted (None: cancelled).
     The ID left empty means the kiosk's own maintenance PIN (kiosk.toml)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "enter", show=False, priority=True)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -48,7 +52,9 @@ class StaffPinScreen(KioskModal["StaffAccount | None"]):
                 yield Button(self.t(Text("取消")), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#staff-id", Input).focus()  # ID, Enter, PIN, Enter (no ID: Enter, PIN)
+        # ID, Enter, PIN, Enter (no ID: Enter, PIN). Set now, not deferred as focus() is: keys
+        # typed as soon as the dialog shows belong in the ID.
+        self.set_focus(self.query_one("#staff-id", Input))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -57,11 +63,19 @@ class StaffPinScreen(KioskModal["StaffAccount | None"]):
         else:
             self._check()
 
+    def action_enter(self) -> None:
+        """Enter in the ID moves on to the PIN at once, in the app's own handling of the key: a
+        priority binding, so the next keys, typed straight after (by a quick hand, or a browser),
+        go to the PIN field and not to the ID's end. Anywhere else Enter goes on as usual: the
+        PIN field submits once every digit typed before it is in (its own queue, in order)."""
+        if self.focused is not None and self.focused.id == "staff-id":
+            self.set_focus(self.query_one("#pin", Input))
+            return
+        raise SkipAction()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "staff-id":
-            self.query_one("#pin", Input).focus()
-        else:
+        if event.input.id == "pin":
             self._check()
 
     def _check(self) -> None:
