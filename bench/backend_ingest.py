@@ -27,7 +27,7 @@ from starlette.routing import Route
 from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.server import BackgroundServer
-from kiosk.backend_client.signing import DeviceAuth, RequestSigner
+from kiosk.core.signing import DeviceAuth, RequestSigner
 
 ORDERS = int(os.environ.get("INGEST_ORDERS", "200"))
 UPLOADS = int(os.environ.get("INGEST_UPLOADS", "24"))

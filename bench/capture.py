@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2
 import numpy as np
 
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.jpeg import QUALITIES, fit_jpeg
 from kiosk.devices.camera.page import corner_error, find_page, order_corners
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES
 
 FRAMES = int(os.environ.get("BENCH_CAPTURE_FRAMES", "40"))
 FITS = int(os.environ.get("BENCH_CAPTURE_FITS", "7"))

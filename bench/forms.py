@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kiosk.core.domain.businesses import BusinessCode
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.drawing import new_canvas, write
 from kiosk.devices.forms.render import PrintedForm, render
 from kiosk.devices.forms.samples import sample_content
-from kiosk.domain.businesses import BusinessCode
 
 ROUNDS = 40
 FORMS = {  # each form with the business that prints it

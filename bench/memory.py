@@ -58,8 +58,8 @@ else:
             if target == "idle":
                 self.set_timer(settle_s, lambda: report(self))
             else:
-                from kiosk.domain.documents import DOCUMENTS
-                from kiosk.i18n import Text
+                from kiosk.core.domain.documents import DOCUMENTS
+                from kiosk.core.i18n import Text
                 from kiosk.screens.capture import DocumentCaptureScreen
 
                 test = DocumentCaptureScreen(list(DOCUMENTS), order_id=None, title=Text("摄像头测试"))

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.devices.camera.source import FrameSource
 from kiosk.devices.camera.synthetic import write_demo_video
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.locations import locations
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.messages import CameraFrame, PageCaptured

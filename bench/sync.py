@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.domain.documents import DocumentKind
+    from kiosk.core.domain.documents import DocumentKind
 
 ORDERS = int(os.environ.get("BENCH_SYNC_ORDERS", "1000"))
 CONCURRENCY = 4
@@ -104,9 +104,9 @@ def start_backend(home: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def queue_orders(kiosk_home: Path, photos: list[bytes]) -> None:
-    from kiosk.domain.businesses import BusinessCode
-    from kiosk.domain.catalog import load_catalog
-    from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+    from kiosk.core.domain.businesses import BusinessCode
+    from kiosk.core.domain.catalog import load_catalog
+    from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
     from kiosk.locations import locations
     from kiosk.store import Store
 
@@ -123,7 +123,7 @@ def queue_orders(kiosk_home: Path, photos: list[bytes]) -> None:
 
 
 def _five_documents() -> list[DocumentKind]:
-    from kiosk.domain.businesses import BUSINESSES, BusinessCode
+    from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 
     return list(BUSINESSES[BusinessCode.NEW].documents)
 
@@ -162,10 +162,10 @@ def child_raw(base_url: str, credentials_file: str, photos_dir: str) -> None:
 
     import httpx
 
-    from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
-    from kiosk.domain.businesses import BusinessCode
-    from kiosk.domain.catalog import load_catalog
-    from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+    from kiosk.core.domain.businesses import BusinessCode
+    from kiosk.core.domain.catalog import load_catalog
+    from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+    from kiosk.core.signing import DeviceAuth, DeviceCredentials, RequestSigner
 
     photos = [path.read_bytes() for path in sorted(Path(photos_dir).iterdir())]
     documents = [document.value for document in _five_documents()]

@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect
 from ca_backend.backend import Backend
 from ca_backend.errors import ApiError
 from ca_backend.orders import Caller
-from kiosk.contract import (
+from kiosk.core.contract import (
     API_PREFIX,
     HEADER_CONTENT_SHA256,
     HEADER_SUBSCRIBER,
@@ -56,8 +56,8 @@ from kiosk.contract import (
     UnlockGrantRequest,
     UnlockResult,
 )
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
-from kiosk.i18n import Text
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
+from kiosk.core.i18n import Text
 
 AUTO_APPROVE_POLL_S = 1.0
 PROBLEMS: dict[int | str, dict[str, Any]] = {

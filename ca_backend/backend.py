@@ -15,8 +15,8 @@ from ca_backend.payments import Payments
 from ca_backend.pki import CertificateAuthority
 from ca_backend.subscribers import Subscribers
 from ca_backend.tokens import Tokens
-from kiosk.domain.catalog import SHIPPED_CATALOG, load_catalog
-from kiosk.store.sealing import Sealer
+from kiosk.core.domain.catalog import SHIPPED_CATALOG, load_catalog
+from kiosk.core.sealing import Sealer
 
 
 class Backend:

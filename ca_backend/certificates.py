@@ -14,12 +14,12 @@ from ca_backend.database import Database
 from ca_backend.errors import ApiError, conflict, unprocessable
 from ca_backend.orders import Caller, Orders
 from ca_backend.pki import CertificateAuthority, CsrError, Issued, SubjectInfo
-from kiosk.contract import CertificateIssued, CertificateRequest, CertificateSummary, OrderView
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.catalog import Catalog, ProjectSelection
-from kiosk.domain.status import OrderStatus
-from kiosk.domain.subjects import serial_hex
-from kiosk.i18n import Text
+from kiosk.core.contract import CertificateIssued, CertificateRequest, CertificateSummary, OrderView
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.catalog import Catalog, ProjectSelection
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.domain.subjects import serial_hex
+from kiosk.core.i18n import Text
 
 DEFAULT_VALIDITY_DAYS = 365  # when the order names no certificate type
 COUNTER_ORDER = ""  # a certificate issued at the CA's counter, through no kiosk order

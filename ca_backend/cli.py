@@ -13,8 +13,8 @@ from pathlib import Path
 from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.errors import ApiError
-from kiosk.contract import Rejection
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.contract import Rejection
+from kiosk.core.domain.documents import DocumentKind
 
 
 def _secret_from_stdin(prompt: str) -> str:

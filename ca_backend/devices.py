@@ -20,8 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError
-from kiosk.backend_client.signing import DeviceCredentials
-from kiosk.contract import (
+from kiosk.core.contract import (
     HEADER_DEVICE,
     HEADER_NONCE,
     HEADER_SIGNATURE,
@@ -30,7 +29,8 @@ from kiosk.contract import (
     Heartbeat,
     string_to_sign,
 )
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
+from kiosk.core.signing import DeviceCredentials
 
 DEVICE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 

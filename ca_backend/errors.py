@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kiosk.contract import Problem
-from kiosk.i18n import Text
+from kiosk.core.contract import Problem
+from kiosk.core.i18n import Text
 
 
 class ApiError(Exception):

@@ -1,7 +1,7 @@
 """Orders: created once per kiosk UUID (forever), attachments, submission, review, events,
 notifications, shipping and redirection, revocation on approval.
 
-Statuses move only by kiosk.domain.status.transition: the kiosk's machine is the backend's."""
+Statuses move only by kiosk.core.domain.status.transition: the kiosk's machine is the backend's."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from uuid import UUID
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found, unprocessable
 from ca_backend.subscribers import Subscriber, Subscribers
-from kiosk.contract import (
+from kiosk.core.contract import (
     AttachmentInfo,
     AttachmentReceipt,
     EarlierForm,
@@ -29,16 +29,16 @@ from kiosk.contract import (
     Rejection,
     Shipment,
 )
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.catalog import Catalog, ProjectSelection
-from kiosk.domain.documents import DOCUMENTS, MAX_DOCUMENT_BYTES, DocumentKind
-from kiosk.domain.fees import quote
-from kiosk.domain.forms import DELIVERY_PICKUP, Masking, check_form
-from kiosk.domain.masking import mask
-from kiosk.domain.redirect import can_redirect
-from kiosk.domain.status import IllegalTransition, OrderStatus, transition
-from kiosk.i18n import Text
-from kiosk.store.sealing import Sealer
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.catalog import Catalog, ProjectSelection
+from kiosk.core.domain.documents import DOCUMENTS, MAX_DOCUMENT_BYTES, DocumentKind
+from kiosk.core.domain.fees import quote
+from kiosk.core.domain.forms import DELIVERY_PICKUP, Masking, check_form
+from kiosk.core.domain.masking import mask
+from kiosk.core.domain.redirect import can_redirect
+from kiosk.core.domain.status import IllegalTransition, OrderStatus, transition
+from kiosk.core.i18n import Text
+from kiosk.core.sealing import Sealer
 
 # Magic numbers of the image types the manual accepts; the name a file came with counts for nothing.
 MAGIC = (

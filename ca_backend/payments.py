@@ -13,10 +13,10 @@ from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
 from ca_backend.orders import Caller, Orders
-from kiosk.contract import Channel, PaymentView, ProviderCallback
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.status import OrderStatus
-from kiosk.i18n import Text
+from kiosk.core.contract import Channel, PaymentView, ProviderCallback
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.i18n import Text
 
 
 class Payments:

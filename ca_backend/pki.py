@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from kiosk.domain.subjects import SUBJECT_ORDER, describe_subject, serial_hex
+from kiosk.core.domain.subjects import SUBJECT_ORDER, describe_subject, serial_hex
 
 CA_VALIDITY = timedelta(days=3650)
 ISSUING_VALIDITY = timedelta(days=1825)

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError
-from kiosk.contract import SmsCodeSent, SubscriberSession
-from kiosk.domain.forms import Masking
-from kiosk.domain.masking import mask
-from kiosk.i18n import Text
-from kiosk.store.sealing import Sealer
+from kiosk.core.contract import SmsCodeSent, SubscriberSession
+from kiosk.core.domain.forms import Masking
+from kiosk.core.domain.masking import mask
+from kiosk.core.i18n import Text
+from kiosk.core.sealing import Sealer
 
 HOUR = 3600.0
 

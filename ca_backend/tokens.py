@@ -17,13 +17,19 @@ from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
 from ca_backend.orders import Caller, Orders
-from kiosk.contract import StaffAccountView, StaffAuthorisation, StaffDirectory, UnlockGrant, UnlockResult
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.status import OrderStatus
-from kiosk.domain.token_policy import UnlockRoute, load_token_policy
-from kiosk.i18n import Text
+from kiosk.core.contract import (
+    StaffAccountView,
+    StaffAuthorisation,
+    StaffDirectory,
+    UnlockGrant,
+    UnlockResult,
+)
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.domain.token_policy import UnlockRoute, load_token_policy
+from kiosk.core.i18n import Text
+from kiosk.core.sealing import Sealer
 from kiosk.staff_auth import hash_pin, verify_pin
-from kiosk.store.sealing import Sealer
 
 log = logging.getLogger(__name__)
 

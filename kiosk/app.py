@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kiosk.i18n import Language, Text, say
+from kiosk.core.i18n import Language, Text, say
 from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.locations import Locations, locations
 from kiosk.memory import limit_malloc_arenas
@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
     from kiosk.backend_client.sync import SyncEngine
     from kiosk.config import KioskSettings
+    from kiosk.core.domain.businesses import Business
+    from kiosk.core.domain.catalog import Catalog
     from kiosk.demo import DemoBackend
-    from kiosk.domain.businesses import Business
-    from kiosk.domain.catalog import Catalog
     from kiosk.key_slot import KeySlot
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.staff_auth import StaffAccount, StaffGate
@@ -110,8 +110,8 @@ class KioskApp(App[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def _load_runtime(self) -> None:
         from kiosk.config import SettingsError, load_settings
+        from kiosk.core.sealing import KeyFileError
         from kiosk.store import Store, StoreError
-        from kiosk.store.sealing import KeyFileError
 
         try:
             settings = self.settings or load_settings(self.where)
@@ -162,7 +162,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """Send the outbox for as long as the app runs (kiosk/backend_client/sync.py). A kiosk
         not enrolled with a backend keeps its queue and says 未连接后台."""
         from kiosk.backend_client.runtime import build_sync_engine
-        from kiosk.backend_client.signing import CredentialsError
+        from kiosk.core.signing import CredentialsError
 
         assert self.settings is not None and self.store is not None
         try:
@@ -290,7 +290,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def catalog(self) -> Catalog:
         """The project catalog, read on first need (the settings name the file)."""
         if self._catalog is None:
-            from kiosk.domain.catalog import load_catalog
+            from kiosk.core.domain.catalog import load_catalog
 
             assert self.settings is not None
             self._catalog = load_catalog(self.settings.catalog_path)
@@ -335,7 +335,7 @@ class KioskApp(App[None], inherit_bindings=False):
         use; call it from a worker. Raises Refused when the kiosk is not enrolled."""
         from kiosk.backend_client.errors import Refused
         from kiosk.backend_client.runtime import open_backend_client
-        from kiosk.backend_client.signing import CredentialsError
+        from kiosk.core.signing import CredentialsError
 
         with self._backend_client_made:
             if self._backend_client is None:

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     home = args.home
     if args.command == "demo" and home is None and not os.environ.get("KIOSK_HOME"):
-        from kiosk.locations import SHIPPED_DATA
+        from kiosk.core.shipped_data import SHIPPED_DATA
 
         home = str(SHIPPED_DATA.parent / ".kiosk-home")
     from kiosk.app import run
@@ -97,8 +97,8 @@ def run_sync(home: str | None, *, once: bool) -> int:
     import signal
 
     from kiosk.backend_client.runtime import build_sync_engine
-    from kiosk.backend_client.signing import CredentialsError
     from kiosk.config import SettingsError, load_settings
+    from kiosk.core.signing import CredentialsError
     from kiosk.locations import locations
     from kiosk.store import Store
 

@@ -72,8 +72,8 @@ def _make_demo_keys(where: Locations, backend: Backend) -> None:
     backend's registry, then pulled out of the slot; and a hall staff account for assisted unlocks."""
     import secrets
 
+    from kiosk.core.domain.samples import SAMPLE_UNIT
     from kiosk.devices.token.softhsm import SoftHsm, issue_first_certificate
-    from kiosk.domain.samples import SAMPLE_UNIT
 
     hsm = SoftHsm(where.data_dir / "softhsm").ensure()
     name, uscc = SAMPLE_UNIT["unit_name"], SAMPLE_UNIT["uscc"]

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kiosk.i18n import Language, Text, say
+from kiosk.core.i18n import Language, Text, say
 
 if TYPE_CHECKING:
     from kiosk.locations import Locations
@@ -77,8 +77,8 @@ def run_audit(home: str | None, action: str, *, last: int = 20) -> int:
 
 def _open_store(where: Locations, command: str) -> Store | None:
     """The kiosk's store, or None after saying on stderr why it cannot be opened."""
+    from kiosk.core.sealing import KeyFileError
     from kiosk.store import Store
-    from kiosk.store.sealing import KeyFileError
 
     try:
         return Store.open(where.data_dir, where.key_file)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.i18n import Language, Listing, Text, say
+from kiosk.core.i18n import Language, Listing, Text, say
 
 if TYPE_CHECKING:
     from kiosk.config import KioskSettings
@@ -229,8 +229,8 @@ def check_backend(settings: KioskSettings, where: Locations, store: Store | None
     """A heartbeat to the backend, signed with this kiosk's device credentials."""
     from kiosk.backend_client.errors import BackendError
     from kiosk.backend_client.runtime import open_backend_client
-    from kiosk.backend_client.signing import CredentialsError
-    from kiosk.contract import Heartbeat
+    from kiosk.core.contract import Heartbeat
+    from kiosk.core.signing import CredentialsError
 
     part = Text("CA服务器")
     try:

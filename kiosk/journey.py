@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kiosk.domain.businesses import Business
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.steps import STEPS, Step
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.steps import STEPS, Step
+from kiosk.core.i18n import Text
 from kiosk.store import Owner, Store
 
 

@@ -17,10 +17,10 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.token_policy import TokenPolicy, UnlockRoute
+from kiosk.core.i18n import Text
 from kiosk.devices.token.reading import EXPIRING_SOON_DAYS, TokenInfo
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.token_policy import TokenPolicy, UnlockRoute
-from kiosk.i18n import Text
 
 NEEDS_A_CERTIFICATE = frozenset({BusinessCode.RENEWAL, BusinessCode.CHANGE})
 

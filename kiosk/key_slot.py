@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from kiosk.config import KioskSettings
+    from kiosk.core.domain.businesses import BusinessCode
+    from kiosk.core.domain.token_policy import TokenPolicy
     from kiosk.devices.token.module import Pkcs11Module
-    from kiosk.domain.businesses import BusinessCode
-    from kiosk.domain.token_policy import TokenPolicy
     from kiosk.locations import Locations
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class KeySlot:
             return self._module
 
     def policy(self) -> TokenPolicy:
-        from kiosk.domain.token_policy import load_token_policy
+        from kiosk.core.domain.token_policy import load_token_policy
 
         with self._made:
             if self._policy is None:

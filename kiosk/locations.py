@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "ca-kiosk"
-SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)

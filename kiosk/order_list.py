@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.backend_client.sync import record_view
-from kiosk.contract import OrderView
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.redirect import can_redirect
-from kiosk.domain.status import OrderStatus
-from kiosk.i18n import Text
+from kiosk.core.contract import OrderView
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.redirect import can_redirect
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.i18n import Text
 from kiosk.journey import SignedIn
 from kiosk.store import OrderRecord, Store
 
@@ -51,7 +51,7 @@ class OrderEntry:
 
     @property
     def can_redirect(self) -> bool:
-        """改派 can be asked for (the backend has the order; see kiosk.domain.redirect)."""
+        """改派 can be asked for (the backend has the order; see kiosk.core.domain.redirect)."""
         return not self.queued_here and can_redirect(
             self.business, self.status, self.shipment.get("method"), self.shipment.get("tracking_number")
         )

@@ -138,7 +138,7 @@ def _backend(home: Path) -> Backend:
 def _sample_issuer(backend: Backend) -> IssueCertificate:
     """Issue for the sample unit, as the CA's counter did when the key was first sold."""
     from ca_backend.pki import SubjectInfo
-    from kiosk.domain.samples import SAMPLE_UNIT
+    from kiosk.core.domain.samples import SAMPLE_UNIT
 
     name, uscc = SAMPLE_UNIT["unit_name"], SAMPLE_UNIT["uscc"]
     subject = SubjectInfo(name, name, "投标证书", "重庆", "重庆", uscc)

@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kiosk.core.domain.businesses import BusinessCode
 from kiosk.devices.forms.render import PrintedForm, render
 from kiosk.devices.forms.samples import sample_content
-from kiosk.domain.businesses import BusinessCode
 
 ORDER = "4f1c2a9e-7d3b-4c55-9a0e-2b8f6d1c3e77"
 PICTURES = (  # file name, form, business, language

@@ -22,11 +22,11 @@ from cryptography.x509.oid import NameOID
 from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.server import BackgroundServer
-from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
-from kiosk.contract import HEADER_SUBSCRIBER
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_FORM, SAMPLE_PROJECT_PATH, SAMPLE_UNIT, sample_form
+from kiosk.core.contract import HEADER_SUBSCRIBER
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.samples import SAMPLE_FORM, SAMPLE_PROJECT_PATH, SAMPLE_UNIT, sample_form
+from kiosk.core.signing import DeviceAuth, DeviceCredentials, RequestSigner
 
 CQ_BIDDER = SAMPLE_PROJECT_PATH
 UNIT = SAMPLE_UNIT

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kiosk.domain.forms import SECTION_FIELDS
+from kiosk.core.domain.forms import SECTION_FIELDS
 from kiosk.locations import Locations
 
 PAPER = "print-spool"

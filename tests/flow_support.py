@@ -20,9 +20,9 @@ from textual.widgets import Button, Input, OptionList, RadioButton
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.forms import SECTION_FIELDS
 from kiosk.devices.camera import synthetic
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.forms import SECTION_FIELDS
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.import_picture import ImportPictureScreen
 from kiosk.screens.messages import PageCaptured, SignInAnswered, SmsCodeAnswered

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from backend_support import LOST_KEY, Hub, form_for, image_bytes, project_for
 
 from kiosk.backend_client.client import BackendClient, Timeouts
-from kiosk.backend_client.signing import DeviceCredentials
 from kiosk.backend_client.sync import SyncEngine, SyncSettings
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.catalog import ProjectSelection, load_catalog
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.catalog import ProjectSelection, load_catalog
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.signing import DeviceCredentials
 from kiosk.store import Owner, Store
 
 PICTURE = image_bytes("jpg", (320, 240))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.documents import DocumentKind
 from kiosk.screens.guides import BusinessGuideScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_countdown import IdleCountdownScreen

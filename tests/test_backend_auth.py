@@ -8,8 +8,8 @@ import time
 import httpx
 from backend_support import Hub
 
-from kiosk.backend_client.signing import RequestSigner
-from kiosk.contract import HEADER_TIMESTAMP
+from kiosk.core.contract import HEADER_TIMESTAMP
+from kiosk.core.signing import RequestSigner
 
 
 def test_a_signed_request_goes_through(hub: Hub) -> None:
@@ -94,7 +94,7 @@ def test_a_tampered_body_is_refused(hub: Hub) -> None:
 
 
 def test_the_credentials_file_is_private(hub: Hub, tmp_path) -> None:
-    from kiosk.backend_client.signing import CredentialsError, DeviceCredentials
+    from kiosk.core.signing import CredentialsError, DeviceCredentials
 
     path = tmp_path / "device.json"
     hub.credentials.save(path)

@@ -12,8 +12,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from token_support import subject_for
 
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.samples import SAMPLE_UNIT
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.samples import SAMPLE_UNIT
 
 SERIAL = "55AB6C951900350A"
 

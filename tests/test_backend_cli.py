@@ -11,7 +11,7 @@ from pathlib import Path
 from backend_support import Hub, running_hub
 
 from ca_backend.api import create_app
-from kiosk.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import BusinessCode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,7 +105,7 @@ def test_serve_listens_on_loopback_and_auto_approves(tmp_path) -> None:
 
     from ca_backend.backend import Backend
     from ca_backend.config import load_backend_settings
-    from kiosk.backend_client.signing import DeviceAuth, RequestSigner
+    from kiosk.core.signing import DeviceAuth, RequestSigner
 
     home = tmp_path / "backend"
     backend = Backend(load_backend_settings(home))

@@ -15,9 +15,9 @@ from sync_support import kiosk_client, unenrolled_credentials
 
 from kiosk.backend_client.client import retry_after_seconds
 from kiosk.backend_client.errors import Offline, Refused, Rejected, ServerFault
-from kiosk.contract import Heartbeat, OrderCreate
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.contract import Heartbeat, OrderCreate
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.documents import DocumentKind
 
 
 def test_a_subscriber_signs_in_orders_pays_and_the_kiosk_reads_the_ca(hub: Hub) -> None:

@@ -13,7 +13,7 @@ import schemathesis
 from backend_support import Hub, running_hub
 from hypothesis import HealthCheck, settings
 
-from kiosk.backend_client.signing import DeviceAuth, RequestSigner
+from kiosk.core.signing import DeviceAuth, RequestSigner
 
 ROOT = Path(__file__).resolve().parents[1]
 schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.json")

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from backend_support import Hub, form_for, image_bytes, new_order_body
 
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES
-from kiosk.domain.forms import DELIVERY_PICKUP
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
+from kiosk.core.domain.forms import DELIVERY_PICKUP
 
 
 def test_an_order_is_created_once_however_often_it_is_sent(hub: Hub) -> None:

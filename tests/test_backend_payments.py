@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from backend_support import Hub, running_hub
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.catalog import ProjectSelection, load_catalog
-from kiosk.domain.fees import quote
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.catalog import ProjectSelection, load_catalog
+from kiosk.core.domain.fees import quote
 
 
 def approved_order(hub: Hub, client, code: BusinessCode, **extra) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from backend_support import Hub, running_hub
 
-from kiosk.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import BusinessCode
 
 SELF_SERVICE = "55AB6C951900350A"
 ASSISTED = "11AB6C951900350C"

@@ -6,18 +6,18 @@ import itertools
 
 import pytest
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, FeeRule, OperationType, business
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.fees import format_yuan, quote
-from kiosk.domain.status import (
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, FeeRule, OperationType, business
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.fees import format_yuan, quote
+from kiosk.core.domain.status import (
     ALLOWED_TRANSITIONS,
     IllegalTransition,
     OrderStatus,
     can_transition,
     transition,
 )
-from kiosk.domain.steps import STEPS, Connectivity, Step
+from kiosk.core.domain.steps import STEPS, Connectivity, Step
 
 FIVE = {
     DocumentKind.APPLICATION_FORM,

@@ -7,11 +7,11 @@ import cv2
 import numpy as np
 import pytest
 
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.checks import INSTRUCTIONS, Problem, assess, framing_ok
 from kiosk.devices.camera.jpeg import QUALITIES, ImageRejected, fit_jpeg, import_image
 from kiosk.devices.camera.page import corner_error, find_page, straighten
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES
 
 
 def _assess(frame: np.ndarray, *, needs_seal: bool = True):  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from conftest import FakeClock
 
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.checks import INSTRUCTIONS, Problem
 from kiosk.devices.camera.page import corner_error
@@ -28,7 +29,6 @@ from kiosk.devices.camera.source import (
     source_kind,
 )
 from kiosk.devices.camera.tracker import PageTracker
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES
 
 FRAME_STEP = 1 / 15  # the demo video's frame rate
 

@@ -21,10 +21,10 @@ from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.devices.camera import synthetic
 from kiosk.devices.camera.session import TAKEN_AWAY
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.screens.capture import CameraPicture, DocumentCaptureScreen
 from kiosk.screens.import_picture import ImportPictureScreen, picture_candidates
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from kiosk.domain.catalog import LEVELS, CatalogError, ProjectSelection, load_catalog, parse_catalog
-from kiosk.i18n import Bilingual
-from kiosk.locations import SHIPPED_DATA
+from kiosk.core.domain.catalog import LEVELS, CatalogError, ProjectSelection, load_catalog, parse_catalog
+from kiosk.core.i18n import Bilingual
+from kiosk.core.shipped_data import SHIPPED_DATA
 
 CQ_BIDDER = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")
 

@@ -19,8 +19,8 @@ from figures import Figure
 from test_app import screen_text
 from test_capture_screen import capturing
 
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.documents import DocumentKind
 from kiosk.locations import Locations, locations
 from kiosk.screens.messages import PageCaptured, PageNotKept
 from kiosk.store import StorageFull, Store

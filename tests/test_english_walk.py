@@ -24,8 +24,8 @@ from flow_support import (
 )
 from test_app import screen_text, tap
 
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.samples import sample_form
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.samples import sample_form
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted

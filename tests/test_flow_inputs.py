@@ -23,13 +23,13 @@ from flow_support import (
 )
 from textual.widgets import Button, Checkbox, Input, Static
 
-from kiosk.domain import validators
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.catalog import ProjectSelection, load_catalog
-from kiosk.domain.forms import SECTION_FIELDS, field_spec
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.status import OrderStatus
-from kiosk.i18n import Text
+from kiosk.core.domain import validators
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.catalog import ProjectSelection, load_catalog
+from kiosk.core.domain.forms import SECTION_FIELDS, field_spec
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import PaymentAnswered
@@ -295,7 +295,7 @@ async def test_a_choice_list_the_backend_cannot_give_says_why_and_offers_a_retry
 ) -> None:  # type: ignore[no-untyped-def]
     """改派's order list with the backend unreachable (an enrolled kiosk, but nothing listens on
     port 9): the step's offline note, 重试, and 下一步 stays disabled; 重试 asks again."""
-    from kiosk.domain.steps import STEPS, Step
+    from kiosk.core.domain.steps import STEPS, Step
     from kiosk.screens.choose import ChooseScreen
 
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:

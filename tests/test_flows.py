@@ -32,14 +32,14 @@ from textual.widgets import Input, RadioSet
 
 from kiosk.backend_client.runtime import build_sync_engine
 from kiosk.config import KioskSettings
-from kiosk.contract import Rejection
+from kiosk.core.contract import Rejection
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.forms import DELIVERY_PICKUP
+from kiosk.core.domain.samples import sample_form
+from kiosk.core.domain.status import OrderStatus
 from kiosk.devices.camera import synthetic
 from kiosk.devices.printer.runtime import spool_folder
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.forms import DELIVERY_PICKUP
-from kiosk.domain.samples import sample_form
-from kiosk.domain.status import OrderStatus
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted, PaymentAnswered

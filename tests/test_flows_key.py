@@ -36,9 +36,9 @@ from token_support import (
 )
 
 from ca_backend.pki import CertificateAuthority
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.samples import SAMPLE_UNIT, sample_form
-from kiosk.domain.status import OrderStatus
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.samples import SAMPLE_UNIT, sample_form
+from kiosk.core.domain.status import OrderStatus
 from kiosk.screens.download import DownloadScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.insert_key import InsertKeyScreen

@@ -16,11 +16,11 @@ from key_flow_support import at_hall, enter_info, from_review, key_slot, registe
 from textual.widgets import Button, Input
 from token_support import SELF_SERVICE_SERIAL, SELF_SERVICE_SERIAL_56, needs_softhsm
 
-from kiosk.contract import OrderCreate
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.forms import DELIVERY_PICKUP
-from kiosk.domain.samples import SAMPLE_UNIT, sample_form
-from kiosk.domain.status import OrderStatus
+from kiosk.core.contract import OrderCreate
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.forms import DELIVERY_PICKUP
+from kiosk.core.domain.samples import SAMPLE_UNIT, sample_form
+from kiosk.core.domain.status import OrderStatus
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.review import ReviewScreen
@@ -243,7 +243,7 @@ async def test_a_returned_parcel_is_sent_again_from_the_order_query(
 
 
 def test_the_backend_refuses_a_redirect_of_an_order_it_cannot_redirect(hub: Hub) -> None:
-    """The one rule (kiosk.domain.redirect) holds at the backend too: a key collected at the
+    """The one rule (kiosk.core.domain.redirect) holds at the backend too: a key collected at the
     hall is done, and a 改派 must name its order."""
     session = hub.sign_in(PHONE)
     with hub.client(subscriber=session) as client:

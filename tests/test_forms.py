@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from backend_support import UNIT
 
-from kiosk.domain.businesses import Section, business
-from kiosk.domain.forms import (
+from kiosk.core.domain.businesses import Section, business
+from kiosk.core.domain.forms import (
     DELIVERY_MAIL,
     DELIVERY_PICKUP,
     INVOICE_ORDINARY,
@@ -16,7 +16,7 @@ from kiosk.domain.forms import (
     check_section,
     cross_field_problems,
 )
-from kiosk.domain.masking import mask
+from kiosk.core.domain.masking import mask
 
 
 def test_personal_fields_are_marked() -> None:

@@ -24,14 +24,14 @@ from sync_support import kiosk_client, unenrolled_credentials
 
 from kiosk.backend_client.client import BackendClient
 from kiosk.backend_client.errors import BackendError
-from kiosk.contract import (
+from kiosk.core.contract import (
     CertificateRequest,
     Heartbeat,
     OrderCreate,
     StaffAuthorisation,
     UnlockResult,
 )
-from kiosk.domain.documents import DocumentKind
+from kiosk.core.domain.documents import DocumentKind
 
 ORDER = "0a1b2c3d-1111-2222-3333-444455556666"
 JSON = "application/json"

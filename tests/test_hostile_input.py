@@ -23,20 +23,20 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.forms import ECHOES, SECTION_FIELDS, FieldSpec, check_form
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.core.domain.steps import Step
+from kiosk.core.i18n import Text
+from kiosk.core.translations import ENGLISH
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import forms_to_sign, render
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.forms import ECHOES, SECTION_FIELDS, FieldSpec, check_form
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.steps import Step
-from kiosk.i18n import Text
 from kiosk.locations import locations
 from kiosk.screens.info_entry import InfoEntryScreen, widget_id
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.store import Store
-from kiosk.translations import ENGLISH
 
 CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 FRAGMENTS = (

@@ -6,10 +6,10 @@ import ast
 import inspect
 from pathlib import Path
 
-from kiosk.domain import validators
-from kiosk.domain.forms import SECTION_FIELDS
-from kiosk.i18n import Text, say
-from kiosk.translations import ENGLISH
+from kiosk.core.domain import validators
+from kiosk.core.domain.forms import SECTION_FIELDS
+from kiosk.core.i18n import Text, say
+from kiosk.core.translations import ENGLISH
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = (ROOT / "kiosk", ROOT / "ca_backend")  # the backend's refusals reach subscribers too
@@ -80,7 +80,7 @@ def test_no_chinese_text_is_translated_twice() -> None:
     """A second entry for the same Chinese would silently replace the first one's English."""
     import collections
 
-    tree = ast.parse((ROOT / "kiosk" / "translations.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "kiosk" / "core" / "translations.py").read_text(encoding="utf-8"))
     keys = [
         key.value
         for node in ast.walk(tree)

@@ -28,8 +28,8 @@ from flow_support import (
 from textual.screen import Screen
 from textual.widgets import Input
 
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.samples import sample_form
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.samples import sample_form
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.project import ProjectScreen

@@ -12,16 +12,16 @@ import pytest
 
 import kiosk
 
-CORE_PACKAGES = ["kiosk.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client", "ca_backend"]
+CORE_PACKAGES = ["kiosk.core.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client", "ca_backend"]
 CORE_MODULES = [
-    "kiosk.i18n",
-    "kiosk.translations",
+    "kiosk.core.i18n",
+    "kiosk.core.translations",
     "kiosk.idle",
     "kiosk.session",
     "kiosk.staff_auth",
     "kiosk.locations",
     "kiosk.config",
-    "kiosk.contract",
+    "kiosk.core.contract",
     "kiosk.demo",
     "kiosk.token_cli",
     "kiosk.journey",

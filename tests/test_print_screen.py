@@ -19,14 +19,14 @@ from textual.widgets import Button
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import PrintedForm, forms_to_sign, render
 from kiosk.devices.printer.job import PrintRequest, Stage
 from kiosk.devices.printer.runtime import spool_folder
 from kiosk.devices.printer.spool import PdfSpoolPrinter
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.locations import Locations
 from kiosk.screens.messages import PrintProgressed
 from kiosk.screens.printing import FormToPrint, PrintFormsScreen

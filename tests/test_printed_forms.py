@@ -18,14 +18,14 @@ import numpy as np
 import pytest
 
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section, business
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.forms import DELIVERY_PICKUP, INVOICE_VAT_SPECIAL
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.core.domain.status import OrderStatus
 from kiosk.devices.forms.content import FormContent, project_titles
 from kiosk.devices.forms.render import PrintedForm, forms_to_sign, render
 from kiosk.devices.printer.runtime import follow_url
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section, business
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.forms import DELIVERY_PICKUP, INVOICE_VAT_SPECIAL
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.status import OrderStatus
 from kiosk.store import Store
 
 CATALOG = load_catalog()
@@ -304,7 +304,7 @@ def test_a_receipt_printed_again_for_a_finished_key_order_names_the_key_and_asks
 ) -> None:
     """Staff reprint the last receipt; the unlock it was for is done: it names the key, and no
     longer tells the subscriber to come back and set a PIN."""
-    from kiosk.domain.status import OrderStatus
+    from kiosk.core.domain.status import OrderStatus
 
     content = replace(_order(store, BusinessCode.UNLOCK), token_serial="5501AB6C95190035")
     waiting = _text(_pdf(tmp_path, PrintedForm.RECEIPT, content))
@@ -359,7 +359,7 @@ def test_a_business_prints_the_documents_it_asks_to_be_signed() -> None:
 
 
 def test_a_project_the_catalog_no_longer_has_prints_as_slashes() -> None:
-    from kiosk.domain.catalog import ProjectSelection
+    from kiosk.core.domain.catalog import ProjectSelection
 
     assert project_titles(CATALOG, ProjectSelection(("nowhere",), ())) is None
     content = FormContent(

@@ -16,6 +16,9 @@ import pytest
 from cups_support import Cupsd
 
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import PrintedForm, render
 from kiosk.devices.printer import ipp
@@ -25,9 +28,6 @@ from kiosk.devices.printer.job import PrintProgress, PrintRequest, Stage, print_
 from kiosk.devices.printer.runtime import open_printer, spool_folder
 from kiosk.devices.printer.spool import PdfSpoolPrinter
 from kiosk.devices.printer.status import JobState, PrinterCondition, PrinterState, condition_of
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.locations import Locations
 from kiosk.store import Store
 

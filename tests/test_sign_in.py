@@ -19,9 +19,9 @@ from textual.widgets import Button, Input
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.steps import Step
 from kiosk.demo import DemoBackend
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.steps import Step
 from kiosk.journey import Journey, Outcome, SignedIn
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.sign_in import SignInScreen

@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
-from kiosk.domain.businesses import BusinessCode
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.i18n import Text
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import HealthChecked
 from kiosk.screens.out_of_service import OutOfServiceScreen

@@ -9,10 +9,10 @@ import stat
 
 import pytest
 
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.catalog import ProjectSelection
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.status import IllegalTransition, OrderStatus
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.catalog import ProjectSelection
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.status import IllegalTransition, OrderStatus
 from kiosk.store import KeyFileError, OrderNotFound, Owner, Store, StoreError
 from kiosk.store.schema import SCHEMA_VERSION
 

@@ -19,8 +19,8 @@ from sync_support import (
 )
 
 from kiosk.backend_client.sync import SyncSettings
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.status import OrderStatus
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.status import OrderStatus
 from kiosk.store import Owner, Store
 
 
@@ -131,7 +131,7 @@ def test_a_refused_item_is_parked_for_staff_and_the_others_go_on(hub: Hub, store
 def test_a_failed_item_waits_with_backoff_and_the_backends_retry_after(store: Store) -> None:
     from kiosk.backend_client.errors import ServerFault
     from kiosk.backend_client.sync import PassReport
-    from kiosk.i18n import Text
+    from kiosk.core.i18n import Text
 
     order_id = queue_order(store)
     client = kiosk_client("http://127.0.0.1:9", unenrolled_credentials())

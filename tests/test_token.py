@@ -21,6 +21,7 @@ from token_support import (
     subject_for,
 )
 
+from kiosk.core.domain.subjects import describe_subject
 from kiosk.devices.token import (
     KeyKind,
     NothingToRenew,
@@ -35,7 +36,6 @@ from kiosk.devices.token import (
 )
 from kiosk.devices.token.module import Pkcs11Module
 from kiosk.devices.token.softhsm import SOFTHSM_MODULE
-from kiosk.domain.subjects import describe_subject
 
 pytestmark = needs_softhsm
 

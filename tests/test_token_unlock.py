@@ -31,6 +31,12 @@ from token_support import (
 
 from ca_backend.tokens import needs_assistance
 from kiosk.backend_client.errors import Rejected
+from kiosk.core.domain.token_policy import (
+    TokenPolicyError,
+    UnlockRoute,
+    load_token_policy,
+    parse_token_policy,
+)
 from kiosk.devices.token import (
     PinIncorrect,
     PinRejected,
@@ -44,12 +50,6 @@ from kiosk.devices.token import (
 )
 from kiosk.devices.token.issuance import NotBlank, issue_on_blank
 from kiosk.devices.token.unlock import UnlockOutcome, UnlockStep
-from kiosk.domain.token_policy import (
-    TokenPolicyError,
-    UnlockRoute,
-    load_token_policy,
-    parse_token_policy,
-)
 
 POLICY = load_token_policy()
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain import validators as v
-from kiosk.domain.validators import normalize_code
+from kiosk.core.domain import validators as v
+from kiosk.core.domain.validators import normalize_code
 
 TODAY = date(2026, 11, 24)
 

@@ -14,11 +14,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pkcs11 import Attribute, ObjectClass
 
 from ca_backend.pki import CertificateAuthority, SubjectInfo
+from kiosk.core.domain.samples import SAMPLE_UNIT
 from kiosk.devices.token import Pkcs11Module, TokenInfo, read_token
 from kiosk.devices.token.keys import KeyKind, sign
 from kiosk.devices.token.renewal import IssueCertificate, current_certificate
 from kiosk.devices.token.softhsm import SOFTHSM_MODULE, SoftHsm, issue_first_certificate
-from kiosk.domain.samples import SAMPLE_UNIT
 
 USER_PIN = "Qz7316uPin"
 SO_PIN = "So48201957"

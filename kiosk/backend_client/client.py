@@ -1,4 +1,4 @@
-"""A typed client for the kiosk's side of the contract (kiosk/contract.py), over httpx.
+"""A typed client for the kiosk's side of the contract (kiosk/core/contract.py), over httpx.
 
 Every call is signed with the device key; a subscriber's session token is passed per call, so
 one client serves the whole kiosk and the sync worker at once (httpx.Client is thread-safe).
@@ -23,8 +23,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.backend_client.errors import BackendError, Offline, Refused, Rejected, ServerFault
-from kiosk.backend_client.signing import DeviceAuth, DeviceCredentials, RequestSigner
-from kiosk.contract import (
+from kiosk.core.contract import (
     API_PREFIX,
     HEADER_CONTENT_SHA256,
     HEADER_SUBSCRIBER,
@@ -60,8 +59,9 @@ from kiosk.contract import (
     UnlockGrantRequest,
     UnlockResult,
 )
-from kiosk.domain.documents import DocumentKind
-from kiosk.i18n import Text
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.i18n import Text
+from kiosk.core.signing import DeviceAuth, DeviceCredentials, RequestSigner
 
 Answer = TypeVar("Answer", bound=BaseModel)
 

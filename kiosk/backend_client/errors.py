@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import Language, Text
+from kiosk.core.i18n import Language, Text
 
 
 class BackendError(Exception):

@@ -33,9 +33,9 @@ from pydantic import ValidationError
 from kiosk.backend_client.client import BackendClient
 from kiosk.backend_client.errors import BackendError, Offline, Refused, ServerFault
 from kiosk.backend_client.sender_lock import sending_alone
-from kiosk.contract import Heartbeat, OrderCreate, OrderView, ProjectWire, SubscriberClaim
-from kiosk.domain.documents import DocumentKind
-from kiosk.i18n import Text
+from kiosk.core.contract import Heartbeat, OrderCreate, OrderView, ProjectWire, SubscriberClaim
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.i18n import Text
 from kiosk.store import KeyFileError, OutboxItem, Store, StoreError
 from kiosk.store.store import utc_now
 

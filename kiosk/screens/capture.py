@@ -24,9 +24,9 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.core.i18n import Bilingual, Listing, Text
 from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
-from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.i18n import Bilingual, Listing, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured, PageNotKept
 from kiosk.screens.pixels import Picture, half_block_strips

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import ChoicesLoaded
 from kiosk.screens.plain import Button, Static

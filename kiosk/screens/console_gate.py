@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.plain import Button, Static
 

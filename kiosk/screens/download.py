@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
 from kiosk.screens.plain import Static
 
@@ -40,7 +40,7 @@ class DownloadScreen(KeyWorkScreen):
     def _renew(self, module: Pkcs11Module, slot_id: int, pin: str) -> RenewalResult:
         """In the worker's thread: one login covers the renewal; the request goes to the
         backend from inside it (a repeat after a pulled key gets the same certificate)."""
-        from kiosk.contract import CertificateRequest
+        from kiosk.core.contract import CertificateRequest
         from kiosk.devices.token.renewal import renew_certificate
         from kiosk.devices.token.runtime import key_kind
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 
-from kiosk.domain.businesses import Business
-from kiosk.domain.documents import DOCUMENTS
-from kiosk.domain.fees import fee_summary
-from kiosk.domain.status import STATUS_TITLES, OrderStatus
-from kiosk.domain.steps import STEPS, Connectivity
-from kiosk.i18n import Listing, Text
+from kiosk.core.domain.businesses import Business
+from kiosk.core.domain.documents import DOCUMENTS
+from kiosk.core.domain.fees import fee_summary
+from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.core.domain.steps import STEPS, Connectivity
+from kiosk.core.i18n import Listing, Text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.plain import Static
 from kiosk.screens.status_line import StatusLine

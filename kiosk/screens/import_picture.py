@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets.option_list import Option
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal
 from kiosk.screens.plain import Button, OptionList, Static
 

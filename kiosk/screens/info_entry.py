@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, RadioButton, RadioSet
 
-from kiosk.domain.businesses import Section
-from kiosk.domain.forms import (
+from kiosk.core.domain.businesses import Section
+from kiosk.core.domain.forms import (
     DELIVERY_PICKUP,
     ECHOES,
     SECTION_FIELDS,
@@ -27,7 +27,7 @@ from kiosk.domain.forms import (
     FormValues,
     check_form,
 )
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import EarlierFormArrived
 from kiosk.screens.pane import Pane

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.worker import get_current_worker
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode
-from kiosk.domain.steps import Step
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.steps import Step
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.key_check import KeyCheck, certificate_lines, suggestion_text
 from kiosk.screens.messages import KeySeen

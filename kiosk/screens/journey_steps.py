@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from kiosk.domain.businesses import Business, BusinessCode, Section
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.fees import quote
-from kiosk.domain.steps import STEPS, Step
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business, BusinessCode, Section
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.fees import quote
+from kiosk.core.domain.steps import STEPS, Step
+from kiosk.core.i18n import Text
 from kiosk.journey import Journey, Outcome, SignedIn
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
-    from kiosk.contract import CertificateSummary
+    from kiosk.core.contract import CertificateSummary
+    from kiosk.core.domain.forms import FormValues
     from kiosk.devices.forms.render import PrintedForm
-    from kiosk.domain.forms import FormValues
     from kiosk.order_list import OrderEntry
     from kiosk.screens.choose import Choice
     from kiosk.screens.printing import FormToPrint
@@ -61,7 +61,7 @@ async def sign_in(app: KioskApp, journey: Journey) -> Outcome:
 
 
 async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
-    from kiosk.domain.businesses import BUSINESSES
+    from kiosk.core.domain.businesses import BUSINESSES
     from kiosk.key_check import unit_on_certificate
     from kiosk.screens.insert_key import InsertKeyScreen
 
@@ -157,7 +157,7 @@ async def select_project(app: KioskApp, journey: Journey) -> Outcome:
 
 
 async def enter_info(app: KioskApp, journey: Journey) -> Outcome:
-    from kiosk.domain.samples import sample_form
+    from kiosk.core.domain.samples import sample_form
     from kiosk.screens.info_entry import InfoEntryScreen
 
     store, order = _draft(app, journey)
@@ -187,7 +187,7 @@ async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: Fo
     (what was typed is kept). An expired certificate cannot be changed (a change keeps its
     expiry): its renewal is issued with the new information. True when the journey was
     switched."""
-    from kiosk.domain.businesses import BUSINESSES
+    from kiosk.core.domain.businesses import BUSINESSES
     from kiosk.key_check import unit_changed
     from kiosk.screens.step import ConfirmScreen
 
@@ -293,8 +293,8 @@ STEP_SCREENS: dict[Step, StepRunner] = {
 # --- helpers ------------------------------------------------------------------------------------------
 def order_choice(entry: OrderEntry) -> Choice:
     """An order as 改派 lists it: what, when, its state, and how its key goes now."""
-    from kiosk.domain.businesses import BUSINESSES
-    from kiosk.domain.status import STATUS_TITLES
+    from kiosk.core.domain.businesses import BUSINESSES
+    from kiosk.core.domain.status import STATUS_TITLES
     from kiosk.order_list import local_day, shipment_lines
     from kiosk.screens.choose import Choice
 

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input
 
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.order_list import OrderEntry
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone

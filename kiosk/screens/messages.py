@@ -12,11 +12,11 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
 
     from kiosk.backend_client.errors import BackendError
     from kiosk.config import KioskSettings
-    from kiosk.contract import OrderView, PaymentView, SmsCodeSent, SubscriberSession
+    from kiosk.core.contract import OrderView, PaymentView, SmsCodeSent, SubscriberSession
+    from kiosk.core.domain.documents import DocumentKind
+    from kiosk.core.i18n import Text
     from kiosk.devices.printer.job import PrintProgress
-    from kiosk.domain.documents import DocumentKind
     from kiosk.health import HealthReport
-    from kiosk.i18n import Text
     from kiosk.key_check import KeyCheck
     from kiosk.screens.choose import Choice
     from kiosk.store import Store

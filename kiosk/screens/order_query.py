@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section, business
-from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.domain.fees import format_yuan
-from kiosk.domain.forms import field_spec
-from kiosk.domain.status import STATUS_TITLES, OrderStatus
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section, business
+from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.core.domain.fees import format_yuan
+from kiosk.core.domain.forms import field_spec
+from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.journey import Journey, SignedIn
 from kiosk.order_list import OrderEntry, local_day, shipment_lines
 from kiosk.screens.base import KioskMixin

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from kiosk.domain.fees import format_yuan
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.domain.fees import format_yuan
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PaymentAnswered
 from kiosk.screens.pixels import Picture, half_block_strips
@@ -30,7 +30,7 @@ from kiosk.screens.status_line import StatusLine
 
 if TYPE_CHECKING:
     from kiosk.backend_client.errors import BackendError
-    from kiosk.contract import Channel, PaymentView
+    from kiosk.core.contract import Channel, PaymentView
 
 CHANNELS: dict[str, Text] = {"wechat": Text("微信支付"), "alipay": Text("支付宝")}
 CHOOSE = Text("请选择付款方式")

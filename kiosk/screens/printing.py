@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PrintProgressed
 from kiosk.screens.plain import Button, Static

@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox
 
-from kiosk.domain.businesses import Business
-from kiosk.domain.catalog import LEVELS, Catalog, CatalogNode, ProjectSelection, Requirement
-from kiosk.domain.fees import format_yuan, quote
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business
+from kiosk.core.domain.catalog import LEVELS, Catalog, CatalogNode, ProjectSelection, Requirement
+from kiosk.core.domain.fees import format_yuan, quote
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.pane import Pane
 from kiosk.screens.plain import Static

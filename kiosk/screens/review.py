@@ -10,13 +10,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from kiosk.domain.businesses import Business, Section
-from kiosk.domain.catalog import LEVELS, Catalog, ProjectSelection
-from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.domain.fees import format_yuan, quote
-from kiosk.domain.forms import SECTION_FIELDS, SECTION_TITLES
-from kiosk.domain.masking import mask
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business, Section
+from kiosk.core.domain.catalog import LEVELS, Catalog, ProjectSelection
+from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.core.domain.fees import format_yuan, quote
+from kiosk.core.domain.forms import SECTION_FIELDS, SECTION_TITLES
+from kiosk.core.domain.masking import mask
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.plain import Static
 from kiosk.screens.step import StepScreen

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
-from kiosk.domain.validators import validate_mobile
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.domain.validators import validate_mobile
+from kiosk.core.i18n import Bilingual, Text
 from kiosk.journey import SignedIn
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
@@ -268,8 +268,8 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
 
 
 def _masked(phone: str) -> str:
-    from kiosk.domain.forms import Masking
-    from kiosk.domain.masking import mask
+    from kiosk.core.domain.forms import Masking
+    from kiosk.core.domain.masking import mask
 
     return mask(phone, Masking.PHONE)
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.messages import HealthChecked
 from kiosk.screens.plain import Button, Static
@@ -268,7 +268,7 @@ class StaffScreen(KioskScreen):
     def _show_visits(self) -> None:
         from datetime import date
 
-        from kiosk.domain.businesses import BUSINESSES
+        from kiosk.core.domain.businesses import BUSINESSES
 
         store, t = self.kiosk.store, self.t
         visits = store.visits(date.today().isoformat()) if store is not None else {}
@@ -328,7 +328,7 @@ class StaffScreen(KioskScreen):
             kiosk.wake_sync()
             self._say(Text("已让{count}项立即重新发送", count=count))
         elif button == "camera-test":
-            from kiosk.domain.documents import DOCUMENTS
+            from kiosk.core.domain.documents import DOCUMENTS
             from kiosk.screens.capture import DocumentCaptureScreen
 
             # Every document the kiosk knows, nothing stored: the staff member sees the

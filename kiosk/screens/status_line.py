@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.plain import Static
 from kiosk.screens.tile import Tile

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.base import KioskMixin, KioskModal
 from kiosk.screens.plain import Button, Static

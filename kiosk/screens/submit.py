@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from kiosk.domain.businesses import Business
-from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.domain.fees import format_yuan
-from kiosk.domain.forms import check_form
-from kiosk.domain.steps import STEPS, Step
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business
+from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.core.domain.fees import format_yuan
+from kiosk.core.domain.forms import check_form
+from kiosk.core.domain.steps import STEPS, Step
+from kiosk.core.i18n import Text
 from kiosk.journey import Outcome
 from kiosk.screens.messages import OrderSubmitted
 from kiosk.screens.plain import Button, Static

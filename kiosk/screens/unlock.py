@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from kiosk.domain.token_policy import UnlockRoute
-from kiosk.i18n import Text
+from kiosk.core.domain.token_policy import UnlockRoute
+from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
 from kiosk.screens.plain import Static
 
 if TYPE_CHECKING:
-    from kiosk.contract import UnlockResult
+    from kiosk.core.contract import UnlockResult
     from kiosk.devices.token.module import Pkcs11Module
     from kiosk.devices.token.unlock import UnlockOutcome
 
@@ -83,7 +83,7 @@ class UnlockScreen(KeyWorkScreen):
         self, module: Pkcs11Module, slot_id: int, new: str, again: str, staff: tuple[str, str] | None
     ) -> UnlockOutcome:
         """In the worker's thread: authorise (assisted keys), get the grant, unlock, report."""
-        from kiosk.contract import StaffAuthorisation, UnlockResult
+        from kiosk.core.contract import StaffAuthorisation, UnlockResult
         from kiosk.devices.token import TokenError
         from kiosk.devices.token.unlock import unlock_token
 

@@ -1,7 +1,7 @@
 """The kiosk's local store: orders, attachments, outbox and audit log in SQLite (WAL),
 personal data sealed with AES-GCM under a key kept outside the database."""
 
-from kiosk.store.sealing import KeyFileError, Sealer
+from kiosk.core.sealing import KeyFileError, Sealer
 from kiosk.store.store import (
     AttachmentRecord,
     OrderNotFound,

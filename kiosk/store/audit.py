@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 GENESIS_HASH = "0" * 64
 KEY_PURPOSE = "kiosk audit chain v1"

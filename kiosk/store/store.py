@@ -27,15 +27,15 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from kiosk.domain.businesses import BusinessCode, Section
-from kiosk.domain.catalog import ProjectSelection
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.forms import SECTION_FIELDS, FormValues
-from kiosk.domain.status import OrderStatus, transition
+from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.catalog import ProjectSelection
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.forms import SECTION_FIELDS, FormValues
+from kiosk.core.domain.status import OrderStatus, transition
+from kiosk.core.sealing import Sealer
 from kiosk.staff_auth import StaffAccount
 from kiosk.store.audit import KEY_PURPOSE, AuditTrail
 from kiosk.store.schema import migrate
-from kiosk.store.sealing import Sealer
 
 SEALED_SUFFIX = ".sealed"
 

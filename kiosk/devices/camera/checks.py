@@ -11,7 +11,7 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 CHECK_WIDTH = 600
 EDGE_MARGIN = 0.012  # of the frame's size: a corner this close to the border is cut off

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.domain.documents import MAX_DOCUMENT_BYTES
-from kiosk.i18n import Text
+from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
+from kiosk.core.i18n import Text
 
 QUALITIES = (95, 92, 90, 88, 85, 82, 80, 77, 75, 72, 70, 65, 60, 55, 50, 45, 40)
 TILE = 64  # JPEG blocks are 8x8: whole tiles keep the sample's blocks like the image's

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from kiosk.core.i18n import Text
 from kiosk.devices.camera.checks import INSTRUCTIONS, Assessment, Problem, assess
 from kiosk.devices.camera.jpeg import FittedJpeg, fit_jpeg
 from kiosk.devices.camera.page import find_page, straighten
 from kiosk.devices.camera.source import FrameSource
 from kiosk.devices.camera.tracker import PageTracker, TrackState
-from kiosk.i18n import Text
 
 # Outline colours (BGR) on the preview.
 SETTLING = (0, 200, 255)  # amber: found, not yet still or not all in frame

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 OPEN_TIMEOUT_MS = 5000  # a network camera that has not answered by then is not there
 READ_TIMEOUT_MS = 3000

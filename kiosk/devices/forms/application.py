@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.core.domain.businesses import OPERATION_TYPE_TITLES, OperationType, Section
 from kiosk.devices.forms.content import NOT_APPLICABLE, FormContent
 from kiosk.devices.forms.drawing import (
     MARGIN,
@@ -25,7 +26,6 @@ from kiosk.devices.forms.drawing import (
 )
 from kiosk.devices.forms.fonts import cjk_font
 from kiosk.devices.forms.table import Cell, Row, Table, pair
-from kiosk.domain.businesses import OPERATION_TYPE_TITLES, OperationType, Section
 
 TITLE = "数字证书申请表"
 DECLARATIONS = (

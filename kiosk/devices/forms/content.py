@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from kiosk.domain.businesses import Business, BusinessCode, Section, business
-from kiosk.domain.catalog import Catalog, ProjectSelection
-from kiosk.domain.forms import DELIVERY_PICKUP, field_spec
-from kiosk.domain.status import OrderStatus
+from kiosk.core.domain.businesses import Business, BusinessCode, Section, business
+from kiosk.core.domain.catalog import Catalog, ProjectSelection
+from kiosk.core.domain.forms import DELIVERY_PICKUP, field_spec
+from kiosk.core.domain.status import OrderStatus
 
 NOT_APPLICABLE = "/"  # what the manual's own sample writes in an empty cell
 

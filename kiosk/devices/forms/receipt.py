@@ -9,6 +9,12 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 
+from kiosk.core.domain.businesses import Section
+from kiosk.core.domain.fees import format_yuan
+from kiosk.core.domain.forms import DELIVERY_PICKUP, Masking
+from kiosk.core.domain.masking import mask
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.i18n import Language, Text
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.drawing import (
     MARGIN,
@@ -20,12 +26,6 @@ from kiosk.devices.forms.drawing import (
     write,
     write_centred,
 )
-from kiosk.domain.businesses import Section
-from kiosk.domain.fees import format_yuan
-from kiosk.domain.forms import DELIVERY_PICKUP, Masking
-from kiosk.domain.masking import mask
-from kiosk.domain.status import OrderStatus
-from kiosk.i18n import Language, Text
 
 TITLE = Text("业务受理回执")
 QUEUED_HERE = Text("已保存在本机，联网后自动提交，无需再次办理")

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import BinaryIO
 
+from kiosk.core.domain.businesses import Business
+from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
+from kiosk.core.i18n import Language, Text
 from kiosk.devices.forms.application import render_application_form
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.receipt import render_receipt
 from kiosk.devices.forms.seal_sample import render_seal_sample_form
 from kiosk.devices.forms.situation import render_situation_statement
-from kiosk.domain.businesses import Business
-from kiosk.domain.documents import DOCUMENTS, DocumentKind
-from kiosk.i18n import Language, Text
 
 
 class PrintedForm(StrEnum):

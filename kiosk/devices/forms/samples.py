@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk.core.domain.businesses import BusinessCode, business
+from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
+from kiosk.core.domain.status import OrderStatus
 from kiosk.devices.forms.content import FormContent, project_titles
-from kiosk.domain.businesses import BusinessCode, business
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-from kiosk.domain.status import OrderStatus
 
 SAMPLE_REDIRECTED_ORDER = "0a1b2c3d-1111-2222-3333-444455556666"
 

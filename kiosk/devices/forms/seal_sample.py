@@ -8,10 +8,10 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.core.domain.businesses import Section
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.drawing import MARGIN, PAGE_WIDTH, new_canvas, order_header, signing_row, wrap, write
 from kiosk.devices.forms.table import Cell, Row, Table, pair
-from kiosk.domain.businesses import Section
 
 TITLE = "公章印样表（签章取样表）"
 WIDTH = PAGE_WIDTH - 2 * MARGIN

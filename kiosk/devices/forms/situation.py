@@ -8,9 +8,9 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 
+from kiosk.core.domain.businesses import Section
 from kiosk.devices.forms.content import NOT_APPLICABLE, FormContent
 from kiosk.devices.forms.drawing import MARGIN, PAGE_WIDTH, new_canvas, order_header, wrap, write
-from kiosk.domain.businesses import Section
 
 TITLE = "情况说明"
 WIDTH = PAGE_WIDTH - 2 * MARGIN

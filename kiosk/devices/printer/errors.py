@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.core.i18n import Text
 from kiosk.devices.printer.status import PrinterCondition
-from kiosk.i18n import Text
 
 
 class PrinterFault(RuntimeError):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from kiosk.core.i18n import Text
 from kiosk.devices.printer.errors import PrinterFault
 from kiosk.devices.printer.status import JobState, JobStatus, PrinterCondition, PrinterStatus
-from kiosk.i18n import Text
 
 POLL_S = 0.25  # CUPS has no push a kiosk can use without an IPP notifier; its state is cheap to ask
 

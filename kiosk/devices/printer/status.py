@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 
 class PrinterCondition(StrEnum):

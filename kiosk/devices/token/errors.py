@@ -6,7 +6,7 @@ PIN: messages say what happened, not what was typed."""
 
 from __future__ import annotations
 
-from kiosk.i18n import Language, Text
+from kiosk.core.i18n import Language, Text
 
 
 class TokenError(Exception):

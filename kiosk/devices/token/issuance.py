@@ -16,13 +16,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.core.domain.token_policy import PinRules
+from kiosk.core.i18n import Text
 from kiosk.devices.token.errors import PinIncorrect, PinRejected, SoPinRefused, TokenError
 from kiosk.devices.token.keys import KeyKind
 from kiosk.devices.token.module import Pkcs11Module
 from kiosk.devices.token.reading import read_token
 from kiosk.devices.token.renewal import IssueCertificate, RenewalResult, StepHook, enrol, recover
-from kiosk.domain.token_policy import PinRules
-from kiosk.i18n import Text
 
 log = logging.getLogger(__name__)
 

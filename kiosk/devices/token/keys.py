@@ -17,9 +17,9 @@ from asn1crypto import keys as asn1_keys
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.util.ec import encode_ec_public_key, encode_ecdsa_signature, encode_named_curve_parameters
 
+from kiosk.core.i18n import Text
 from kiosk.devices.token.errors import TokenUnsupported
 from kiosk.devices.token.module import find_objects
-from kiosk.i18n import Text
 
 RSA_BITS = 2048
 

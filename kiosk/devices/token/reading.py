@@ -11,10 +11,10 @@ import pkcs11
 from cryptography import x509
 from pkcs11 import Attribute, CertificateType, ObjectClass, TokenFlag
 
+from kiosk.core.domain.subjects import describe_subject, serial_hex
+from kiosk.core.i18n import Text
 from kiosk.devices.token.journal import Journal, read_journal
 from kiosk.devices.token.module import Pkcs11Module, find_objects, serial_of
-from kiosk.domain.subjects import describe_subject, serial_hex
-from kiosk.i18n import Text
 
 EXPIRING_SOON_DAYS = 30
 

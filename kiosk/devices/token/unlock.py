@@ -15,9 +15,9 @@ from enum import StrEnum
 
 import pkcs11
 
+from kiosk.core.domain.token_policy import PinRules
 from kiosk.devices.token.errors import PinRejected, SoPinRefused, TokenRemoved
 from kiosk.devices.token.module import GONE, Pkcs11Module
-from kiosk.domain.token_policy import PinRules
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
+from kiosk.core.shipped_data import SHIPPED_DATA
 
-SHIPPED_TOKEN_POLICY = Path(__file__).resolve().parents[2] / "data" / "tokens.json"
+SHIPPED_TOKEN_POLICY = SHIPPED_DATA / "tokens.json"
 SEQUENCE_SOURCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
 
 

@@ -3,8 +3,8 @@ orders a subscriber can pick and by the backend to refuse any other."""
 
 from __future__ import annotations
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.status import OrderStatus
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.status import OrderStatus
 
 # Before the key has gone out, the way it goes can still change.
 NOT_YET_SHIPPED = frozenset(

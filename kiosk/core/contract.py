@@ -16,9 +16,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.status import OrderStatus
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.status import OrderStatus
 
 API_PREFIX = "/v1"
 

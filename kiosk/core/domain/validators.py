@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date
 from typing import Protocol
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 # --- GB 32100-2015: unified social credit code (统一社会信用代码) ------------------------------
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V

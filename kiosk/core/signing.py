@@ -1,5 +1,5 @@
 """How a kiosk proves who it is: its enrolment credentials (device id and Ed25519 key, kept in
-a 0600 file) and the signed headers on every request (see kiosk/contract.py)."""
+a 0600 file) and the signed headers on every request (see kiosk/core/contract.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.contract import HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, string_to_sign
+from kiosk.core.contract import (
+    HEADER_DEVICE,
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    string_to_sign,
+)
 
 
 class CredentialsError(RuntimeError):

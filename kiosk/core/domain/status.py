@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 
 class OrderStatus(StrEnum):

@@ -2,7 +2,7 @@
 
 A `Text` *is* its Chinese wording (a `str`), so plain code can compare and print it,
 and it remembers its template and parameters so a screen can say it in English.
-The Chinese template is the catalogue key (see kiosk/translations.py).
+The Chinese template is the catalogue key (see kiosk/core/translations.py).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Text(str):
         """This message in `language` (Chinese when no translation is known)."""
         if language == "zh":
             return str(self)
-        from kiosk.translations import ENGLISH
+        from kiosk.core.translations import ENGLISH
 
         template = ENGLISH.get(self.template, self.template)
         if not self.params:
@@ -95,6 +95,6 @@ def say(text: str, language: Language) -> str:
         return text.say(language)
     if language == "zh":
         return text
-    from kiosk.translations import ENGLISH
+    from kiosk.core.translations import ENGLISH
 
     return ENGLISH.get(text, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.i18n import Text
+from kiosk.core.i18n import Text
 
 
 class Step(StrEnum):

@@ -14,11 +14,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk.domain.businesses import BusinessCode
-from kiosk.domain.documents import DocumentKind
-from kiosk.i18n import Bilingual, Text
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.i18n import Bilingual, Text
+from kiosk.core.shipped_data import SHIPPED_DATA
 
-SHIPPED_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
+SHIPPED_CATALOG = SHIPPED_DATA / "catalog.json"
 
 # The levels of the tree, as the JSON names their lists, with the title a screen shows.
 LEVELS: tuple[tuple[str, Text], ...] = (

@@ -3,7 +3,7 @@ not enough for the next person in the queue to read it."""
 
 from __future__ import annotations
 
-from kiosk.domain.forms import Masking
+from kiosk.core.domain.forms import Masking
 
 
 def mask(value: str, how: Masking) -> str:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 
-from kiosk.domain import validators as v
-from kiosk.domain.businesses import Section
-from kiosk.i18n import Text
+from kiosk.core.domain import validators as v
+from kiosk.core.domain.businesses import Section
+from kiosk.core.i18n import Text
 
 FormValues = dict[str, dict[str, str]]
 

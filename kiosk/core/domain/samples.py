@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kiosk.domain.businesses import BUSINESSES, BusinessCode, Section
-from kiosk.domain.forms import DELIVERY_MAIL, INVOICE_ORDINARY
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.forms import DELIVERY_MAIL, INVOICE_ORDINARY
 
 SAMPLE_PROJECT_PATH = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")  # 重庆 公共资源 投标人
 SAMPLE_UNIT = {

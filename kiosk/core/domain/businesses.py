@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.domain.documents import DocumentKind
-from kiosk.domain.status import OrderStatus
-from kiosk.domain.steps import Step
-from kiosk.i18n import Text
+from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.status import OrderStatus
+from kiosk.core.domain.steps import Step
+from kiosk.core.i18n import Text
 
 
 class BusinessCode(StrEnum):
@@ -27,7 +27,7 @@ class BusinessCode(StrEnum):
 
 
 class FeeRule(StrEnum):
-    """How the catalog prices a business (see kiosk.domain.fees)."""
+    """How the catalog prices a business (see kiosk.core.domain.fees)."""
 
     CERTIFICATE_PRICE = "certificate_price"  # full price of each certificate type
     RENEWAL_PRICE = "renewal_price"  # renewal price of each certificate type

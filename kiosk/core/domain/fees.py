@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kiosk.domain.businesses import Business, FeeRule
-from kiosk.domain.catalog import Catalog
-from kiosk.i18n import Text
+from kiosk.core.domain.businesses import Business, FeeRule
+from kiosk.core.domain.catalog import Catalog
+from kiosk.core.i18n import Text
 
 
 @dataclass(frozen=True)
