@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.locations import locations
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.devices.camera.source import FrameSource
 from kiosk.devices.camera.synthetic import write_demo_video
-from kiosk.locations import locations
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.messages import CameraFrame, PageCaptured
 from kiosk.store import Store

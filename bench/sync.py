@@ -104,10 +104,10 @@ def start_backend(home: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def queue_orders(kiosk_home: Path, photos: list[bytes]) -> None:
+    from kiosk.config.locations import locations
     from kiosk.core.domain.businesses import BusinessCode
     from kiosk.core.domain.catalog import load_catalog
     from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
-    from kiosk.locations import locations
     from kiosk.store import Store
 
     where = locations(kiosk_home)
@@ -132,8 +132,8 @@ def _five_documents() -> list[DocumentKind]:
 def child_sync(kiosk_home: str) -> None:
     """The kiosk's drain: the engine `kiosk sync` builds, one pass over the whole outbox."""
     from kiosk.backend_client.runtime import build_sync_engine
-    from kiosk.config import load_settings
-    from kiosk.locations import locations
+    from kiosk.config.locations import locations
+    from kiosk.config.settings import load_settings
     from kiosk.store import Store
 
     where = locations(kiosk_home)

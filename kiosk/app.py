@@ -16,9 +16,9 @@ from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from kiosk.config.locations import Locations, locations
 from kiosk.core.i18n import Language, Text, say
 from kiosk.idle import IdlePhase, IdleWatch
-from kiosk.locations import Locations, locations
 from kiosk.memory import limit_malloc_arenas
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
@@ -27,7 +27,7 @@ from kiosk.session import ORDER_QUERY_VISIT, Session
 if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
     from kiosk.backend_client.sync import SyncEngine
-    from kiosk.config import KioskSettings
+    from kiosk.config.settings import KioskSettings
     from kiosk.core.domain.businesses import Business
     from kiosk.core.domain.catalog import Catalog
     from kiosk.demo import DemoBackend
@@ -109,7 +109,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def _load_runtime(self) -> None:
-        from kiosk.config import SettingsError, load_settings
+        from kiosk.config.settings import SettingsError, load_settings
         from kiosk.core.sealing import KeyFileError
         from kiosk.store import Store, StoreError
 

@@ -97,9 +97,9 @@ def run_sync(home: str | None, *, once: bool) -> int:
     import signal
 
     from kiosk.backend_client.runtime import build_sync_engine
-    from kiosk.config import SettingsError, load_settings
+    from kiosk.config.locations import locations
+    from kiosk.config.settings import SettingsError, load_settings
     from kiosk.core.signing import CredentialsError
-    from kiosk.locations import locations
     from kiosk.store import Store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

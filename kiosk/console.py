@@ -47,8 +47,8 @@ class StaffConsoleApp(KioskApp):
 
 
 def run_console(home: str | None) -> None:
-    from kiosk.config import SettingsError, load_settings, with_demo_backend
-    from kiosk.locations import locations
+    from kiosk.config.locations import locations
+    from kiosk.config.settings import SettingsError, load_settings, with_demo_backend
 
     where = locations(home)
     try:

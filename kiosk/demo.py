@@ -15,7 +15,7 @@ from ca_backend.backend import Backend
 from ca_backend.config import load_backend_settings
 from ca_backend.pki import SubjectInfo
 from ca_backend.server import BackgroundServer
-from kiosk.locations import Locations
+from kiosk.config.locations import Locations
 
 DEMO_AUTO_APPROVE_S = 15.0
 # The demo's USB keys (SoftHSM), made on first start and left "pulled out": a person puts one in

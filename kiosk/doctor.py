@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 from kiosk.core.i18n import Language, Text, say
 
 if TYPE_CHECKING:
-    from kiosk.locations import Locations
+    from kiosk.config.locations import Locations
     from kiosk.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_CANNOT_CHECK = 0, 1, 2
 
 
 def run_doctor(home: str | None, language: Language | None = None) -> int:
-    from kiosk.config import SettingsError, load_settings, with_demo_backend
+    from kiosk.config.locations import locations
+    from kiosk.config.settings import SettingsError, load_settings, with_demo_backend
     from kiosk.health import State, check_all
-    from kiosk.locations import locations
 
     where = locations(home)
     try:
@@ -51,7 +51,7 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
 
 
 def run_audit(home: str | None, action: str, *, last: int = 20) -> int:
-    from kiosk.locations import locations
+    from kiosk.config.locations import locations
 
     store = _open_store(locations(home), "kiosk audit")
     if store is None:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from kiosk.core.i18n import Language, Listing, Text, say
 
 if TYPE_CHECKING:
-    from kiosk.config import KioskSettings
-    from kiosk.locations import Locations
+    from kiosk.config.locations import Locations
+    from kiosk.config.settings import KioskSettings
     from kiosk.store import Store
 
 DISK_FAIL_BYTES = 200 * 1024**2  # below this, a capture could fail half-way

@@ -16,11 +16,11 @@ from kiosk.key_check import KeyCheck, check_key, issuing_certificates
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from kiosk.config import KioskSettings
+    from kiosk.config.locations import Locations
+    from kiosk.config.settings import KioskSettings
     from kiosk.core.domain.businesses import BusinessCode
     from kiosk.core.domain.token_policy import TokenPolicy
     from kiosk.devices.token.module import Pkcs11Module
-    from kiosk.locations import Locations
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ def serve_remote_view(home: str | None, host: str, port: int, public_url: str | 
 
     from textual_serve.server import Server
 
-    from kiosk.locations import locations
+    from kiosk.config.locations import locations
 
     where = locations(home)
     # The console must open this kiosk's home, whatever the browser's process inherits.

@@ -44,10 +44,10 @@ def add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def run_token_command(args: argparse.Namespace) -> int:
-    from kiosk.config import SettingsError, load_settings
+    from kiosk.config.locations import locations
+    from kiosk.config.settings import SettingsError, load_settings
     from kiosk.devices.token import TokenError
     from kiosk.devices.token.runtime import open_token_module, softhsm_for
-    from kiosk.locations import locations
 
     where = locations(args.home)
     try:

@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kiosk.config.locations import Locations
 from kiosk.core.domain.forms import SECTION_FIELDS
-from kiosk.locations import Locations
 
 PAPER = "print-spool"
 

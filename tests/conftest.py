@@ -9,8 +9,8 @@ from cups_support import Cupsd
 from figures import Figure
 from token_support import Slot, open_slot
 
-from kiosk.config import KioskSettings
-from kiosk.locations import Locations, locations
+from kiosk.config.locations import Locations, locations
+from kiosk.config.settings import KioskSettings
 from kiosk.store import Store
 
 

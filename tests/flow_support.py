@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioButton
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.forms import SECTION_FIELDS
 from kiosk.devices.camera import synthetic

@@ -13,7 +13,7 @@ from test_app import SIZE, ready, screen_text
 
 from kiosk.app import KioskApp
 from kiosk.cli import main
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.demo import DEMO_KEYS
 from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.screens.staff import StaffScreen

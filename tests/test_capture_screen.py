@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.devices.camera import synthetic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import SettingsError, load_settings
+from kiosk.config.settings import SettingsError, load_settings
 from kiosk.staff_auth import verify_pin
 
 

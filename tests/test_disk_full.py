@@ -19,9 +19,9 @@ from figures import Figure
 from test_app import screen_text
 from test_capture_screen import capturing
 
+from kiosk.config.locations import Locations, locations
 from kiosk.core.domain.businesses import BusinessCode, Section
 from kiosk.core.domain.documents import DocumentKind
-from kiosk.locations import Locations, locations
 from kiosk.screens.messages import PageCaptured, PageNotKept
 from kiosk.store import StorageFull, Store
 

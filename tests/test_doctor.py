@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from backend_support import Hub
 
+from kiosk.config.locations import Locations
 from kiosk.health import State, check_all
-from kiosk.locations import Locations
 from kiosk.store import Store
 
 PARTS = ("数据存储", "磁盘空间", "文件拍摄仪", "打印机", "证书盘读卡口", "CA服务器", "同步队列")

@@ -31,7 +31,7 @@ from flow_support import (
 from textual.widgets import Input, RadioSet
 
 from kiosk.backend_client.runtime import build_sync_engine
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.contract import Rejection
 from kiosk.core.domain.businesses import BusinessCode, Section
 from kiosk.core.domain.documents import DocumentKind

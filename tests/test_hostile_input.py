@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
+from kiosk.config.locations import locations
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
 from kiosk.core.domain.catalog import load_catalog
 from kiosk.core.domain.forms import ECHOES, SECTION_FIELDS, FieldSpec, check_form
@@ -32,7 +33,6 @@ from kiosk.core.i18n import Text
 from kiosk.core.translations import ENGLISH
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import forms_to_sign, render
-from kiosk.locations import locations
 from kiosk.screens.info_entry import InfoEntryScreen, widget_id
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen

@@ -18,7 +18,8 @@ from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.catalog import load_catalog
 from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
@@ -27,7 +28,6 @@ from kiosk.devices.forms.render import PrintedForm, forms_to_sign, render
 from kiosk.devices.printer.job import PrintRequest, Stage
 from kiosk.devices.printer.runtime import spool_folder
 from kiosk.devices.printer.spool import PdfSpoolPrinter
-from kiosk.locations import Locations
 from kiosk.screens.messages import PrintProgressed
 from kiosk.screens.printing import FormToPrint, PrintFormsScreen
 from kiosk.store import Store

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section, business
 from kiosk.core.domain.catalog import load_catalog
 from kiosk.core.domain.forms import DELIVERY_PICKUP, INVOICE_VAT_SPECIAL

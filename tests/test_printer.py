@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from cups_support import Cupsd
 
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.catalog import load_catalog
 from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
@@ -28,7 +29,6 @@ from kiosk.devices.printer.job import PrintProgress, PrintRequest, Stage, print_
 from kiosk.devices.printer.runtime import open_printer, spool_folder
 from kiosk.devices.printer.spool import PdfSpoolPrinter
 from kiosk.devices.printer.status import JobState, PrinterCondition, PrinterState, condition_of
-from kiosk.locations import Locations
 from kiosk.store import Store
 
 CATALOG = load_catalog()

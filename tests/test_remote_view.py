@@ -17,7 +17,7 @@ import httpx
 import pytest
 from backend_support import Hub
 
-from kiosk.locations import Locations
+from kiosk.config.locations import Locations
 from kiosk.staff_auth import StaffAccount, hash_pin
 from kiosk.store import Store
 

@@ -18,7 +18,7 @@ from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button, Input
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
 from kiosk.demo import DemoBackend

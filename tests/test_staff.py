@@ -13,7 +13,7 @@ from test_app import SIZE, make_app, ready, screen_text, tap
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.i18n import Text
 from kiosk.screens.home import HomeScreen

@@ -14,7 +14,7 @@ from backend_support import Hub
 from figures import Figure
 from sync_support import assert_each_exactly_once, engine_for, kiosk_client, queue_order
 
-from kiosk.locations import Locations
+from kiosk.config.locations import Locations
 from kiosk.store import Store
 
 TRIALS = 50

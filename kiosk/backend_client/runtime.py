@@ -7,9 +7,9 @@ from collections.abc import Callable
 from kiosk import __version__
 from kiosk.backend_client.client import BackendClient
 from kiosk.backend_client.sync import SyncEngine, SyncSettings
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.core.signing import DeviceCredentials
-from kiosk.locations import Locations
 from kiosk.store import Store
 
 

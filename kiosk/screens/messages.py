@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from textual.strip import Strip
 
     from kiosk.backend_client.errors import BackendError
-    from kiosk.config import KioskSettings
+    from kiosk.config.settings import KioskSettings
     from kiosk.core.contract import OrderView, PaymentView, SmsCodeSent, SubscriberSession
     from kiosk.core.domain.documents import DocumentKind
     from kiosk.core.i18n import Text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.devices.camera.session import DocumentCamera
 from kiosk.devices.camera.source import FrameSource
-from kiosk.locations import Locations
 
 
 def demo_video(where: Locations) -> Path:

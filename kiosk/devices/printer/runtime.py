@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.devices.printer.cups import CupsPrinter
 from kiosk.devices.printer.job import Printer
 from kiosk.devices.printer.spool import PdfSpoolPrinter
-from kiosk.locations import Locations
 
 
 def open_printer(settings: KioskSettings, where: Locations) -> Printer:

@@ -3,11 +3,11 @@ SoftHSM is the module, and the key kind renewals make."""
 
 from __future__ import annotations
 
-from kiosk.config import KioskSettings
+from kiosk.config.locations import Locations
+from kiosk.config.settings import KioskSettings
 from kiosk.devices.token.keys import KeyKind
 from kiosk.devices.token.module import Pkcs11Module
 from kiosk.devices.token.softhsm import SoftHsm
-from kiosk.locations import Locations
 
 
 def softhsm_for(settings: KioskSettings, where: Locations) -> SoftHsm | None:

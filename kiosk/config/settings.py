@@ -15,8 +15,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from kiosk.config.locations import Locations, locations
 from kiosk.core.shipped_data import SHIPPED_DATA
-from kiosk.locations import Locations, locations
 
 # The demo staff PIN is 246810 (README). A real kiosk sets its own hash: `kiosk hash-pin`.
 DEMO_STAFF_PIN_HASH = "scrypt$16384$8$1$ZGVtby1raW9zay1zYWx0$or90a73UY1SFD1iD7iCiO3iWjTuailQbJfRhQszYi2E="
