@@ -18,11 +18,11 @@ from textual.screen import Screen
 
 from kiosk.config.locations import Locations, locations
 from kiosk.core.i18n import Language, Text, say
-from kiosk.idle import IdlePhase, IdleWatch
 from kiosk.memory import limit_malloc_arenas
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
-from kiosk.session import ORDER_QUERY_VISIT, Session
+from kiosk.services.idle import IdlePhase, IdleWatch
+from kiosk.services.session import ORDER_QUERY_VISIT, Session
 
 if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from kiosk.core.domain.businesses import Business
     from kiosk.core.domain.catalog import Catalog
     from kiosk.demo import DemoBackend
-    from kiosk.key_slot import KeySlot
     from kiosk.screens.idle_countdown import IdleCountdownScreen
-    from kiosk.staff_auth import StaffAccount, StaffGate
+    from kiosk.services.key_slot import KeySlot
+    from kiosk.services.staff_auth import StaffAccount, StaffGate
     from kiosk.store import Store
 
 IDLE_CHECK_INTERVAL = 0.5
@@ -135,7 +135,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.post_message(RuntimeReady(settings, store))
 
     def on_runtime_ready(self, message: RuntimeReady) -> None:
-        from kiosk.staff_auth import StaffGate, StoredLockout
+        from kiosk.services.staff_auth import StaffGate, StoredLockout
 
         self.settings, self.store = message.settings, message.store
         self.staff_gate = StaffGate(
@@ -192,7 +192,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.sync.wake()
 
     def on_runtime_failed(self, message: RuntimeFailed) -> None:
-        from kiosk.staff_auth import StaffGate
+        from kiosk.services.staff_auth import StaffGate
 
         self.serving_error = message.reason
         self.log.error("kiosk cannot serve", reason=message.reason)
@@ -298,8 +298,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def start_business(self, business: Business) -> None:
         """Walk a business from sign-in to receipt."""
-        from kiosk.journey import Journey
         from kiosk.screens.journey_steps import walk
+        from kiosk.services.journey import Journey
 
         self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)), business.code.value)
 
@@ -351,7 +351,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def key_slot(self) -> KeySlot:
         """The key slot, its module opened on first use (call it from a worker)."""
-        from kiosk.key_slot import KeySlot
+        from kiosk.services.key_slot import KeySlot
 
         with self._key_slot_made:
             if self._key_slot is None:

@@ -1,6 +1,6 @@
 """`kiosk doctor` and `kiosk audit`: the technician's view of a kiosk from a shell.
 
-`kiosk doctor` checks every part (kiosk/health.py) and prints a table; it exits 0 when all work
+`kiosk doctor` checks every part (kiosk/services/health.py) and prints a table; it exits 0 when all work
 (warnings included), 1 when a part failed, 2 when the settings or the store cannot be opened.
 `kiosk audit verify` exits 0 when the audit trail is intact, 1 when it was changed."""
 
@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_CANNOT_CHECK = 0, 1, 2
 def run_doctor(home: str | None, language: Language | None = None) -> int:
     from kiosk.config.locations import locations
     from kiosk.config.settings import SettingsError, load_settings, with_demo_backend
-    from kiosk.health import State, check_all
+    from kiosk.services.health import State, check_all
 
     where = locations(home)
     try:

@@ -13,7 +13,7 @@ import pytest
 from backend_support import Hub
 
 from kiosk.config.locations import Locations
-from kiosk.health import State, check_all
+from kiosk.services.health import State, check_all
 from kiosk.store import Store
 
 PARTS = ("数据存储", "磁盘空间", "文件拍摄仪", "打印机", "证书盘读卡口", "CA服务器", "同步队列")
@@ -95,7 +95,7 @@ def test_health_is_plain_python_and_never_hangs_on_a_part(
     such when the deadline passes, and the others are still checked."""
     import threading
 
-    import kiosk.health as health
+    import kiosk.services.health as health
 
     never = threading.Event()
     monkeypatch.setattr(health, "CHECK_DEADLINE_S", 0.5)

@@ -30,7 +30,6 @@ from kiosk.core.domain.forms import SECTION_FIELDS, field_spec
 from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
-from kiosk.journey import Outcome
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import PaymentAnswered
 from kiosk.screens.order_query import OrdersScreen
@@ -38,6 +37,7 @@ from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.sign_in import SignInScreen
+from kiosk.services.journey import Outcome
 from kiosk.store import Store
 
 NEW = BUSINESSES[BusinessCode.NEW]

@@ -16,7 +16,7 @@ from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.samples import SAMPLE_UNIT, sample_form
 from kiosk.core.domain.token_policy import load_token_policy
 from kiosk.devices.token.reading import PinState, TokenInfo, describe_certificate
-from kiosk.key_check import check_key, subject_changes
+from kiosk.services.key_check import check_key, subject_changes
 
 UNLOCKED = PinState(initialized=True, count_low=False, final_try=False, locked=False, to_be_changed=False)
 

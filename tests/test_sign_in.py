@@ -22,9 +22,9 @@ from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
 from kiosk.demo import DemoBackend
-from kiosk.journey import Journey, Outcome, SignedIn
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.sign_in import SignInScreen
+from kiosk.services.journey import Journey, Outcome, SignedIn
 from kiosk.store import Owner, Store
 
 PHONE = "13600000000"

@@ -23,7 +23,7 @@ from kiosk.screens.printing import PrintFormsScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.step import ConfirmScreen
-from kiosk.staff_auth import StaffAccount, StaffGate, StoredLockout, hash_pin
+from kiosk.services.staff_auth import StaffAccount, StaffGate, StoredLockout, hash_pin
 from kiosk.store import Store
 
 STAFF_ID, STAFF_NAME, STAFF_PIN = "S007", "王五", "135790"

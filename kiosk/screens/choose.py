@@ -16,11 +16,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from kiosk.core.i18n import Bilingual, Text
-from kiosk.journey import Outcome
 from kiosk.screens.messages import ChoicesLoaded
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
 from kiosk.screens.tile import Tile
+from kiosk.services.journey import Outcome
 
 LOADING = Text("正在查询…")
 

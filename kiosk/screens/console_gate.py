@@ -13,7 +13,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.plain import Button, Static
 
 if TYPE_CHECKING:
-    from kiosk.staff_auth import StaffAccount
+    from kiosk.services.staff_auth import StaffAccount
 
 
 class ConsoleGateScreen(KioskScreen):

@@ -58,7 +58,7 @@ class DownloadScreen(KeyWorkScreen):
 
     def finished(self, result: object) -> None:
         from kiosk.devices.token.renewal import RenewalResult
-        from kiosk.key_check import certificate_lines
+        from kiosk.services.key_check import certificate_lines
 
         assert isinstance(result, RenewalResult)
         self.query_one("#pin", Input).value = ""  # the PIN lives no longer than it must

@@ -28,11 +28,11 @@ from kiosk.core.domain.forms import (
     check_form,
 )
 from kiosk.core.i18n import Bilingual, Text
-from kiosk.journey import Outcome
 from kiosk.screens.messages import EarlierFormArrived
 from kiosk.screens.pane import Pane
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.services.journey import Outcome
 
 InfoAnswer = tuple[Outcome, FormValues]
 Place = tuple[Section, str]

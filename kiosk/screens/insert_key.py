@@ -16,11 +16,11 @@ from textual.worker import get_current_worker
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
 from kiosk.core.i18n import Text
-from kiosk.journey import Outcome
-from kiosk.key_check import KeyCheck, certificate_lines, suggestion_text
 from kiosk.screens.messages import KeySeen
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.services.journey import Outcome
+from kiosk.services.key_check import KeyCheck, certificate_lines, suggestion_text
 
 INSERT = Text("请将证书盘插入读卡口")
 READING = Text("正在读取证书盘，请勿拔出…")
@@ -70,7 +70,7 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
         from kiosk.devices.token.watcher import SlotWatcher
 
         worker = get_current_worker()
-        slot = self.kiosk.key_slot()
+        slot = self.kiosk.services.key_slot()
         try:
             watcher = SlotWatcher(slot.module())
         except TokenError as error:

@@ -14,16 +14,16 @@ from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.fees import quote
 from kiosk.core.domain.steps import STEPS, Step
 from kiosk.core.i18n import Text
-from kiosk.journey import Journey, Outcome, SignedIn
+from kiosk.services.journey import Journey, Outcome, SignedIn
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
     from kiosk.core.contract import CertificateSummary
     from kiosk.core.domain.forms import FormValues
     from kiosk.devices.forms.render import PrintedForm
-    from kiosk.order_list import OrderEntry
     from kiosk.screens.choose import Choice
     from kiosk.screens.printing import FormToPrint
+    from kiosk.services.order_list import OrderEntry
     from kiosk.store import OrderRecord, Store
 
 StepRunner = Callable[["KioskApp", Journey], Awaitable[Outcome]]
@@ -62,8 +62,8 @@ async def sign_in(app: KioskApp, journey: Journey) -> Outcome:
 
 async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
     from kiosk.core.domain.businesses import BUSINESSES
-    from kiosk.key_check import unit_on_certificate
     from kiosk.screens.insert_key import InsertKeyScreen
+    from kiosk.services.key_check import unit_on_certificate
 
     screen = InsertKeyScreen(journey.heading(), journey.business.code)
     outcome, check, switch_to = await app.push_screen_wait(screen)
@@ -91,7 +91,7 @@ async def select_order(app: KioskApp, journey: Journey) -> Outcome:
     store = app.store
 
     def load() -> list[Choice]:
-        from kiosk.order_list import entries_of, fetch_orders
+        from kiosk.services.order_list import entries_of, fetch_orders
 
         views = fetch_orders(app.backend_client(), store, signed)
         entries = entries_of(store, signed.owner.phone, views)
@@ -188,8 +188,8 @@ async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: Fo
     expiry): its renewal is issued with the new information. True when the journey was
     switched."""
     from kiosk.core.domain.businesses import BUSINESSES
-    from kiosk.key_check import unit_changed
     from kiosk.screens.step import ConfirmScreen
+    from kiosk.services.key_check import unit_changed
 
     if journey.business.code is not BusinessCode.RENEWAL or not journey.unit_on_key or journey.key_expired:
         return False
@@ -295,8 +295,8 @@ def order_choice(entry: OrderEntry) -> Choice:
     """An order as 改派 lists it: what, when, its state, and how its key goes now."""
     from kiosk.core.domain.businesses import BUSINESSES
     from kiosk.core.domain.status import STATUS_TITLES
-    from kiosk.order_list import local_day, shipment_lines
     from kiosk.screens.choose import Choice
+    from kiosk.services.order_list import local_day, shipment_lines
 
     line = Text(
         "{business} · {day} · {status} · 订单号{order}",
@@ -309,8 +309,8 @@ def order_choice(entry: OrderEntry) -> Choice:
 
 
 def certificate_choice(key: CertificateSummary) -> Choice:
-    from kiosk.key_check import certificate_lines
     from kiosk.screens.choose import Choice
+    from kiosk.services.key_check import certificate_lines
 
     return Choice(key.token_serial, certificate_lines(key.token_serial, key))
 
@@ -376,7 +376,7 @@ def _acts_on(order: OrderRecord, journey: Journey) -> list[Text]:
     """What the order is for, beyond its form: the key (renewal, change, unlock, revoke) and,
     for a change, what the new certificate will name differently; or the order whose shipment
     changes (改派)."""
-    from kiosk.key_check import subject_changes
+    from kiosk.services.key_check import subject_changes
 
     lines = []
     if order.token_serial:

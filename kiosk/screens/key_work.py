@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from kiosk.core.i18n import Bilingual, Text
-from kiosk.order_list import OrderEntry
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone
 from kiosk.screens.pane import Pane
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
+from kiosk.services.order_list import OrderEntry
 
 if TYPE_CHECKING:
     from kiosk.devices.token.module import Pkcs11Module
@@ -101,7 +101,7 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
         from kiosk.backend_client.errors import BackendError
         from kiosk.devices.token import TokenError, TokenRemoved
 
-        slot = self.kiosk.key_slot()
+        slot = self.kiosk.services.key_slot()
         try:
             module = slot.module()
             module.rescan()

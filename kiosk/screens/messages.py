@@ -16,9 +16,9 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from kiosk.core.domain.documents import DocumentKind
     from kiosk.core.i18n import Text
     from kiosk.devices.printer.job import PrintProgress
-    from kiosk.health import HealthReport
-    from kiosk.key_check import KeyCheck
     from kiosk.screens.choose import Choice
+    from kiosk.services.health import HealthReport
+    from kiosk.services.key_check import KeyCheck
     from kiosk.store import Store
 
 
@@ -48,7 +48,7 @@ class QueueChanged(Message):
 # --- staff mode (kiosk/screens/staff.py) ------------------------------------------------------------
 @dataclass
 class HealthChecked(Message):
-    """Every part checked (kiosk/health.py), from the dashboard's worker."""
+    """Every part checked (kiosk/services/health.py), from the dashboard's worker."""
 
     report: HealthReport
 

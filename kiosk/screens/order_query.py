@@ -22,8 +22,6 @@ from kiosk.core.domain.fees import format_yuan
 from kiosk.core.domain.forms import field_spec
 from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.core.i18n import Bilingual, Text
-from kiosk.journey import Journey, SignedIn
-from kiosk.order_list import OrderEntry, local_day, shipment_lines
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
@@ -31,6 +29,8 @@ from kiosk.screens.pane import Pane
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
 from kiosk.screens.tile import Tile
+from kiosk.services.journey import Journey, SignedIn
+from kiosk.services.order_list import OrderEntry, local_day, shipment_lines
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -192,7 +192,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         """The backend's list of the subscriber's orders (with their session), or, signed in by
         staff while offline, this kiosk's orders of that phone, each asked after by the kiosk."""
         from kiosk.backend_client.errors import BackendError
-        from kiosk.order_list import fetch_orders
+        from kiosk.services.order_list import fetch_orders
 
         store = self.kiosk.store
         assert store is not None
@@ -205,7 +205,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
 
     async def on_orders_listed(self, message: OrdersListed) -> None:
         from kiosk.backend_client.errors import Offline
-        from kiosk.order_list import entries_of
+        from kiosk.services.order_list import entries_of
 
         store = self.kiosk.store
         assert store is not None

@@ -17,14 +17,14 @@ from textual.widgets import Input
 
 from kiosk.core.domain.validators import validate_mobile
 from kiosk.core.i18n import Bilingual, Text
-from kiosk.journey import SignedIn
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
+from kiosk.services.journey import SignedIn
 
 if TYPE_CHECKING:
-    from kiosk.staff_auth import StaffAccount
+    from kiosk.services.staff_auth import StaffAccount
 
 STAFF_CONFIRMS = Text(
     "网络不通，无法发送短信验证码：请大厅工作人员当面核验身份证件，点击“工作人员核验”并输入工作人员PIN"

@@ -17,12 +17,12 @@ from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.messages import HealthChecked
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
-from kiosk.session import ORDER_QUERY_VISIT
+from kiosk.services.session import ORDER_QUERY_VISIT
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.job import PrintRequest
-    from kiosk.health import HealthReport
-    from kiosk.staff_auth import StaffAccount
+    from kiosk.services.health import HealthReport
+    from kiosk.services.staff_auth import StaffAccount
 
 
 class StaffPinScreen(KioskModal["StaffAccount | None"]):
@@ -209,7 +209,7 @@ class StaffScreen(KioskScreen):
     # --- health -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="health", exit_on_error=False, description="health check")
     def _check_health(self) -> None:
-        from kiosk.health import REMOTE_VIEW, VISIT_UNDERWAY, check_all
+        from kiosk.services.health import REMOTE_VIEW, VISIT_UNDERWAY, check_all
 
         kiosk = self.kiosk
         if kiosk.settings is None:
@@ -235,7 +235,7 @@ class StaffScreen(KioskScreen):
 
     # --- the queue, visits, settings ----------------------------------------------------------
     def _show_queue(self) -> None:
-        from kiosk.health import pending_age_s
+        from kiosk.services.health import pending_age_s
 
         store, t = self.kiosk.store, self.t
         widget = self.query_one("#queue", Static)

@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from kiosk.core.i18n import Text
-from kiosk.journey import Outcome
 from kiosk.screens.base import KioskMixin, KioskModal
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.status_line import StatusLine
+from kiosk.services.journey import Outcome
 
 ResultT = TypeVar("ResultT")
 

@@ -17,10 +17,10 @@ from kiosk.core.domain.fees import format_yuan
 from kiosk.core.domain.forms import check_form
 from kiosk.core.domain.steps import STEPS, Step
 from kiosk.core.i18n import Text
-from kiosk.journey import Outcome
 from kiosk.screens.messages import OrderSubmitted
 from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.services.journey import Outcome
 
 SENDING = Text("正在发送到审核中心…")
 RECEIVED = Text("审核中心已收到，请等待审核（一般1个工作日），结果将以短信通知")

@@ -15,7 +15,7 @@ from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.redirect import can_redirect
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
-from kiosk.journey import SignedIn
+from kiosk.services.journey import SignedIn
 from kiosk.store import OrderRecord, Store
 
 if TYPE_CHECKING:

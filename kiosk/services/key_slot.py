@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.key_check import KeyCheck, check_key, issuing_certificates
+from kiosk.services.key_check import KeyCheck, check_key, issuing_certificates
 
 if TYPE_CHECKING:
     from cryptography import x509
