@@ -13,8 +13,8 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_countdown import IdleCountdownScreen
 from kiosk.screens.out_of_service import OutOfServiceScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
-from kiosk.screens.tile import Tile
-from kiosk.screens.tile_board import TileBoard
+from kiosk.screens.widgets.tile import Tile
+from kiosk.screens.widgets.tile_board import TileBoard
 from kiosk.store import OrderNotFound, Store
 
 SIZE = (120, 40)

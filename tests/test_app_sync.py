@@ -17,7 +17,7 @@ from kiosk.config.settings import KioskSettings
 from kiosk.demo import DEMO_KEYS
 from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.screens.staff import StaffScreen
-from kiosk.screens.status_line import describe_connection
+from kiosk.screens.widgets.status_line import describe_connection
 from kiosk.store import Store
 
 

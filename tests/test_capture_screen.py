@@ -28,7 +28,7 @@ from kiosk.devices.camera.session import TAKEN_AWAY
 from kiosk.screens.capture import CameraPicture, DocumentCaptureScreen
 from kiosk.screens.import_picture import ImportPictureScreen, picture_candidates
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured
-from kiosk.screens.pixels import Picture
+from kiosk.screens.widgets.pixels import Picture
 from kiosk.store import Store
 
 DOCUMENTS = BUSINESSES[BusinessCode.NEW].documents

@@ -45,10 +45,10 @@ from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted, PaymentAnswered
 from kiosk.screens.order_query import OrdersScreen
 from kiosk.screens.payment import PaymentScreen
-from kiosk.screens.pixels import Picture
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.submit import Delivery, SubmitScreen
+from kiosk.screens.widgets.pixels import Picture
 from kiosk.store import Store
 
 

@@ -24,7 +24,7 @@ from kiosk.core.domain.status import OrderStatus
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.review import ReviewScreen
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.tile import Tile
 from kiosk.store import Store
 
 pytestmark = needs_softhsm

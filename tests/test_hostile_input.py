@@ -6,7 +6,7 @@ control and invisible characters, mixed scripts, emoji, markup, format placehold
 - What the checks accept prints: every printed form of the business renders it onto one page.
 - At the information step of the kiosk itself: whatever is typed, the screen neither crashes
   nor loses it; each refused field gets its message, and accepted input is shown as typed on
-  the review step (a "[/x]" in an address once would have ended the app: kiosk/screens/plain.py).
+  the review step (a "[/x]" in an address once would have ended the app: kiosk/screens/widgets/plain.py).
 """
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ from kiosk.core.i18n import Bilingual, Listing, Text
 from kiosk.devices.camera.session import TAKEN_AWAY, thumbnail_of
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured, PageNotKept
-from kiosk.screens.pixels import Picture, half_block_strips
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.pixels import Picture, half_block_strips
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
+from kiosk.screens.widgets.tile import Tile
 from kiosk.store import StorageFull
 
 if TYPE_CHECKING:

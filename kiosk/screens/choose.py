@@ -17,9 +17,9 @@ from textual.containers import VerticalScroll
 
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.messages import ChoicesLoaded
-from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.tile import Tile
 from kiosk.services.journey import Outcome
 
 LOADING = Text("正在查询…")

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.plain import Button, Static
+from kiosk.screens.widgets.plain import Button, Static
 
 if TYPE_CHECKING:
     from kiosk.services.staff_auth import StaffAccount

@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
-from kiosk.screens.plain import Static
+from kiosk.screens.widgets.plain import Static
 
 if TYPE_CHECKING:
     from kiosk.devices.token.module import Pkcs11Module

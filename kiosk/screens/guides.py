@@ -14,8 +14,8 @@ from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
 from kiosk.core.domain.steps import STEPS, Connectivity
 from kiosk.core.i18n import Listing, Text
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 
 
 class GuideScreen(KioskScreen):

@@ -8,10 +8,10 @@ from textual.containers import Horizontal
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.plain import Static
-from kiosk.screens.status_line import StatusLine
-from kiosk.screens.tile import Tile
-from kiosk.screens.tile_board import TileBoard, TileSpec
+from kiosk.screens.widgets.plain import Static
+from kiosk.screens.widgets.status_line import StatusLine
+from kiosk.screens.widgets.tile import Tile
+from kiosk.screens.widgets.tile_board import TileBoard, TileSpec
 
 
 class HomeScreen(KioskScreen):

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal
-from kiosk.screens.plain import Button, Static
+from kiosk.screens.widgets.plain import Button, Static
 
 
 class IdleCountdownScreen(KioskModal[None]):

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal
-from kiosk.screens.plain import Button, OptionList, Static
+from kiosk.screens.widgets.plain import Button, OptionList, Static
 
 MAX_LISTED = 200  # files shown; a stick with more is not a subscriber's document folder
 MAX_DEPTH = 3  # folder levels below a mount point

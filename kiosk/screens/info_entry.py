@@ -29,9 +29,9 @@ from kiosk.core.domain.forms import (
 )
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.messages import EarlierFormArrived
-from kiosk.screens.pane import Pane
-from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.screens.widgets.pane import Pane
+from kiosk.screens.widgets.plain import Button, Static
 from kiosk.services.journey import Outcome
 
 InfoAnswer = tuple[Outcome, FormValues]

@@ -17,8 +17,8 @@ from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
 from kiosk.core.i18n import Text
 from kiosk.screens.messages import KeySeen
-from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.screens.widgets.plain import Button, Static
 from kiosk.services.journey import Outcome
 from kiosk.services.key_check import KeyCheck, certificate_lines, suggestion_text
 

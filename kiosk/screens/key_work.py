@@ -17,9 +17,9 @@ from textual.widgets import Input
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone
-from kiosk.screens.pane import Pane
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.pane import Pane
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.order_list import OrderEntry
 
 if TYPE_CHECKING:

@@ -25,10 +25,10 @@ from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
-from kiosk.screens.pane import Pane
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.pane import Pane
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
+from kiosk.screens.widgets.tile import Tile
 from kiosk.services.journey import Journey, SignedIn
 from kiosk.services.order_list import OrderEntry, local_day, shipment_lines
 

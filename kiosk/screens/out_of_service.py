@@ -8,8 +8,8 @@ from textual.containers import Vertical
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.plain import Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Static
+from kiosk.screens.widgets.status_line import StatusLine
 
 
 class OutOfServiceScreen(KioskScreen):

@@ -24,9 +24,9 @@ from kiosk.core.domain.fees import format_yuan
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PaymentAnswered
-from kiosk.screens.pixels import Picture, half_block_strips
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.pixels import Picture, half_block_strips
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from kiosk.backend_client.errors import BackendError

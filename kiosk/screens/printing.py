@@ -22,8 +22,8 @@ from textual.worker import Worker, get_current_worker
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PrintProgressed
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.job import PrintProgress, PrintRequest

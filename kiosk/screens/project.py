@@ -15,10 +15,10 @@ from kiosk.core.domain.businesses import Business
 from kiosk.core.domain.catalog import LEVELS, Catalog, CatalogNode, ProjectSelection, Requirement
 from kiosk.core.domain.fees import format_yuan, quote
 from kiosk.core.i18n import Text
-from kiosk.screens.pane import Pane
-from kiosk.screens.plain import Static
 from kiosk.screens.step import StepScreen
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.pane import Pane
+from kiosk.screens.widgets.plain import Static
+from kiosk.screens.widgets.tile import Tile
 from kiosk.services.journey import Outcome
 
 ProjectAnswer = tuple[Outcome, ProjectSelection | None]

@@ -17,8 +17,8 @@ from kiosk.core.domain.fees import format_yuan, quote
 from kiosk.core.domain.forms import SECTION_FIELDS, SECTION_TITLES
 from kiosk.core.domain.masking import mask
 from kiosk.core.i18n import Text
-from kiosk.screens.plain import Static
 from kiosk.screens.step import StepScreen
+from kiosk.screens.widgets.plain import Static
 from kiosk.services.journey import Outcome
 
 

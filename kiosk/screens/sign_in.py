@@ -19,8 +19,8 @@ from kiosk.core.domain.validators import validate_mobile
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.journey import SignedIn
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from textual.widgets import Input
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.messages import HealthChecked
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.session import ORDER_QUERY_VISIT
 
 if TYPE_CHECKING:

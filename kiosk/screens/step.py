@@ -12,8 +12,8 @@ from textual.screen import Screen
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin, KioskModal
-from kiosk.screens.plain import Button, Static
-from kiosk.screens.status_line import StatusLine
+from kiosk.screens.widgets.plain import Button, Static
+from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.journey import Outcome
 
 ResultT = TypeVar("ResultT")

@@ -18,8 +18,8 @@ from kiosk.core.domain.forms import check_form
 from kiosk.core.domain.steps import STEPS, Step
 from kiosk.core.i18n import Text
 from kiosk.screens.messages import OrderSubmitted
-from kiosk.screens.plain import Button, Static
 from kiosk.screens.step import StepScreen
+from kiosk.screens.widgets.plain import Button, Static
 from kiosk.services.journey import Outcome
 
 SENDING = Text("正在发送到审核中心…")

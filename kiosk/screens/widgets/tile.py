@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from kiosk.screens.plain import Static
+from kiosk.screens.widgets.plain import Static
 
 
 class Tile(Static, can_focus=True):

@@ -8,8 +8,8 @@ from textual.containers import Horizontal
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin
-from kiosk.screens.plain import Static
-from kiosk.screens.tile import Tile
+from kiosk.screens.widgets.plain import Static
+from kiosk.screens.widgets.tile import Tile
 
 
 def describe_connection(online: bool | None, pending: int | None, blocked: int = 0) -> Text:
