@@ -21,7 +21,7 @@ CHILD = r"""
 import os, sys
 marker_fd, target = int(sys.argv[1]), sys.argv[2]
 if target == "kiosk":
-    from kiosk.app import KioskApp as Base
+    from kiosk.ui.app import KioskApp as Base
     base_args = {}
 else:
     from textual.app import App, ComposeResult

@@ -47,7 +47,7 @@ if target == "baseline":
 
     Probe().run()
 else:
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
     from kiosk.screens.messages import CameraFrame
 
     class Probe(KioskApp):

@@ -17,7 +17,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.app import KioskApp
 from kiosk.config.locations import locations
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
@@ -26,6 +25,7 @@ from kiosk.devices.camera.synthetic import write_demo_video
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.messages import CameraFrame, PageCaptured
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 SECONDS = float(os.environ.get("BENCH_PREVIEW_SECONDS", "10"))
 

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_doctor(args.home, args.lang)
     if args.command == "staff-console":
-        from kiosk.console import run_console
+        from kiosk.ui.console import run_console
 
         run_console(args.home)
         return 0
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.core.shipped_data import SHIPPED_DATA
 
         home = str(SHIPPED_DATA.parent / ".kiosk-home")
-    from kiosk.app import run
+    from kiosk.ui.app import run
 
     run(home, demo=args.command == "demo")
     return 0

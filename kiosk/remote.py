@@ -1,6 +1,6 @@
 """`kiosk remote`: the staff dashboard served to a browser with textual-serve. Each browser
 gets its own process of `kiosk staff-console` on this kiosk's home, which asks for a staff ID
-and PIN before it shows anything (kiosk/console.py).
+and PIN before it shows anything (kiosk/ui/console.py).
 
 It listens on 127.0.0.1 unless told otherwise: putting it on the hall's network (`--host` the
 kiosk's address on it) is a decision for whoever installs the kiosk, with the hall's firewall

@@ -57,7 +57,7 @@ def everything_logged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     deployment may send to devtools or a file."""
     import logging
 
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     lines: list[str] = []
 

@@ -18,7 +18,6 @@ from test_app import SIZE, make_app, ready, screen_text, tap
 from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioButton
 
-from kiosk.app import KioskApp
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.forms import SECTION_FIELDS
@@ -30,6 +29,7 @@ from kiosk.screens.order_query import OrdersScreen
 from kiosk.screens.printing import PrintFormsScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 PHONE = "13600000000"
 PROJECT_TILES = ("#choice-cq", "#choice-cq-ggzy", "#choice-cq-ggzy-center", "#choice-bidder")

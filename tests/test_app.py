@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from kiosk.app import KioskApp
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.screens.guides import BusinessGuideScreen
@@ -16,6 +15,7 @@ from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.widgets.tile import Tile
 from kiosk.screens.widgets.tile_board import TileBoard
 from kiosk.store import OrderNotFound, Store
+from kiosk.ui.app import KioskApp
 
 SIZE = (120, 40)
 

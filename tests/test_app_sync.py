@@ -11,7 +11,6 @@ from backend_support import running_hub
 from sync_support import queue_order
 from test_app import SIZE, ready, screen_text
 
-from kiosk.app import KioskApp
 from kiosk.cli import main
 from kiosk.config.settings import KioskSettings
 from kiosk.demo import DEMO_KEYS
@@ -19,6 +18,7 @@ from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.widgets.status_line import describe_connection
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 
 async def _until(app: KioskApp, attribute: str, wanted: object, timeout: float = 30) -> None:

@@ -19,7 +19,6 @@ from test_app import SIZE, make_app, ready, screen_text
 from textual.geometry import Region
 from textual.widgets import Button, OptionList
 
-from kiosk.app import KioskApp
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES, DocumentKind
@@ -30,6 +29,7 @@ from kiosk.screens.import_picture import ImportPictureScreen, picture_candidates
 from kiosk.screens.messages import CameraFailed, CameraFrame, CaptureRefused, PageCaptured
 from kiosk.screens.widgets.pixels import Picture
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 DOCUMENTS = BUSINESSES[BusinessCode.NEW].documents
 

@@ -4,7 +4,7 @@ and walked away, no screen or input of their visit is still alive to be read by 
 or a memory dump, nothing in the store holds their draft, and the home screen shows none of it.
 
 It found that a finished thread worker stayed reachable from its pool thread's context, and
-with it the sign-in screen and the phone number: kiosk/worker_threads.py is the fix."""
+with it the sign-in screen and the phone number: kiosk/ui/worker_threads.py is the fix."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.project import ProjectScreen
 from kiosk.store import Store
-from kiosk.worker_threads import ForgetfulThreadPool
+from kiosk.ui.worker_threads import ForgetfulThreadPool
 
 
 async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(

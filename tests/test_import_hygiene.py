@@ -31,7 +31,7 @@ CORE_MODULES = [
     "kiosk.services.health",
     "kiosk.doctor",
     "kiosk.cli",
-    "kiosk.memory",
+    "kiosk.ui.memory",
 ]
 
 
@@ -51,7 +51,7 @@ def test_core_module_does_not_import_textual(module: str) -> None:
 
 
 def test_the_probe_would_notice_textual() -> None:
-    probe = "import sys, kiosk.app; print('textual' in sys.modules)"
+    probe = "import sys, kiosk.ui.app; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
 
@@ -59,7 +59,7 @@ def test_the_probe_would_notice_textual() -> None:
 def test_the_app_does_not_load_heavy_modules_before_first_paint() -> None:
     """cv2, reportlab, pkcs11, pydantic and sqlite_utils load after the home screen shows."""
     heavy = ["cv2", "reportlab", "pkcs11", "pydantic", "sqlite_utils"]
-    probe = f"import sys, kiosk.app; print([m for m in {heavy!r} if m in sys.modules])"
+    probe = f"import sys, kiosk.ui.app; print([m for m in {heavy!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert kiosk.__version__
@@ -67,6 +67,6 @@ def test_the_app_does_not_load_heavy_modules_before_first_paint() -> None:
 
 def test_the_kiosk_limits_malloc_arenas_on_glibc() -> None:
     """bench/memory.py measured 25 MB of RSS held in idle per-thread arenas while previewing."""
-    from kiosk.memory import limit_malloc_arenas
+    from kiosk.ui.memory import limit_malloc_arenas
 
     assert limit_malloc_arenas() is True

@@ -17,7 +17,6 @@ from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button
 
-from kiosk.app import KioskApp
 from kiosk.config.locations import Locations
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
@@ -31,6 +30,7 @@ from kiosk.devices.printer.spool import PdfSpoolPrinter
 from kiosk.screens.messages import PrintProgressed
 from kiosk.screens.printing import FormToPrint, PrintFormsScreen
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 
 @dataclass

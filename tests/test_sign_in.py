@@ -17,7 +17,6 @@ from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button, Input
 
-from kiosk.app import KioskApp
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
@@ -26,6 +25,7 @@ from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.services.journey import Journey, Outcome, SignedIn
 from kiosk.store import Owner, Store
+from kiosk.ui.app import KioskApp
 
 PHONE = "13600000000"
 

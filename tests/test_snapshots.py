@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kiosk.app import KioskApp
+from kiosk.ui.app import KioskApp
 
 
 def test_home_screen(snap_compare, where, settings, store, clock) -> None:

@@ -12,7 +12,6 @@ from sync_support import engine_for, kiosk_client, queue_order
 from test_app import SIZE, make_app, ready, screen_text, tap
 from textual.widgets import Input
 
-from kiosk.app import KioskApp
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.i18n import Text
@@ -25,6 +24,7 @@ from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.step import ConfirmScreen
 from kiosk.services.staff_auth import StaffAccount, StaffGate, StoredLockout, hash_pin
 from kiosk.store import Store
+from kiosk.ui.app import KioskApp
 
 STAFF_ID, STAFF_NAME, STAFF_PIN = "S007", "王五", "135790"
 
@@ -236,7 +236,7 @@ async def test_staff_confirm_a_subscriber_offline_under_their_own_id(where, stor
 async def test_the_kiosk_follows_a_pause_set_from_the_remote_view(where, store: Store, clock) -> None:
     """The remote view is another process on the same store: the kiosk shows 暂停服务 when the
     flag is set and nobody is at it, and home again when it is cleared."""
-    from kiosk.console import StaffConsoleApp
+    from kiosk.ui.console import StaffConsoleApp
 
     console = StaffConsoleApp(
         where=where, settings=KioskSettings(backend_url="http://127.0.0.1:9"), store=store, clock=clock

@@ -1,1 +1,1 @@
-"""The kiosk's Textual screens. Only this package and kiosk.app import Textual."""
+"""The kiosk's Textual screens. Only this package and kiosk.ui.app import Textual."""

@@ -9,7 +9,7 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
 
 class KioskMixin:

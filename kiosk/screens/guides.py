@@ -66,7 +66,7 @@ class BusinessGuideScreen(GuideScreen):
         return f"{self.t(self.business.title)} · {self.t(self.business.summary)}"
 
     def start_label(self) -> Text | None:
-        from kiosk.screens.journey_steps import can_start
+        from kiosk.ui.journey_runner import can_start
 
         return Text("开始办理") if can_start(self.business) else None
 

@@ -33,7 +33,7 @@ from kiosk.services.journey import Journey, SignedIn
 from kiosk.services.order_list import OrderEntry, local_day, shipment_lines
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
 QUERY_TITLE = Text("订单查询")
 QUEUED = Text("已保存在本机，联网后自动提交")
@@ -47,9 +47,9 @@ class OrderAction:
 
 
 async def query_orders(app: KioskApp) -> None:
-    from kiosk.screens.journey_steps import print_receipt, walk
     from kiosk.screens.payment import PaymentScreen
     from kiosk.screens.sign_in import SignInScreen
+    from kiosk.ui.journey_runner import print_receipt, walk
 
     signed: SignedIn | None = await app.push_screen_wait(SignInScreen(QUERY_TITLE))
     if signed is None:

@@ -137,7 +137,7 @@ class StaffScreen(KioskScreen):
     ) -> None:
         super().__init__(id=id)
         self.account = account
-        # In a browser (kiosk/console.py): no device is opened, nothing printed, the kiosk's
+        # In a browser (kiosk/ui/console.py): no device is opened, nothing printed, the kiosk's
         # subscriber and process are not touched from here.
         self.remote = remote
         self.report: HealthReport | None = None
@@ -354,8 +354,8 @@ class StaffScreen(KioskScreen):
 
     def _reprint_last_receipt(self) -> None:
         from kiosk.devices.forms.render import PrintedForm
-        from kiosk.screens.journey_steps import printable
         from kiosk.screens.printing import PrintFormsScreen
+        from kiosk.ui.journey_runner import printable
 
         store = self.kiosk.store
         assert store is not None

@@ -18,11 +18,11 @@ from textual.screen import Screen
 
 from kiosk.config.locations import Locations, locations
 from kiosk.core.i18n import Language, Text, say
-from kiosk.memory import limit_malloc_arenas
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
 from kiosk.services.idle import IdlePhase, IdleWatch
 from kiosk.services.session import ORDER_QUERY_VISIT, Session
+from kiosk.ui.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
@@ -42,11 +42,11 @@ IDLE_CHECK_INTERVAL = 0.5
 class KioskApp(App[None], inherit_bindings=False):
     """`inherit_bindings=False`: no Ctrl+Q / Ctrl+C quit; the only way out is staff mode."""
 
-    CSS_PATH = Path(__file__).parent / "screens" / "kiosk.tcss"  # absolute: subclasses live elsewhere
+    CSS_PATH = Path(__file__).parent / "kiosk.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = []
     TITLE = "数字证书自助服务终端"
-    remote = False  # the staff console in a browser (kiosk/console.py) says True
+    remote = False  # the staff console in a browser (kiosk/ui/console.py) says True
 
     language: reactive[Language] = reactive("zh", init=False)  # init: no recompose at start
     backend_online: reactive[bool | None] = reactive(None)  # None: the sync has not reached out yet
@@ -69,7 +69,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ) -> None:
         # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
         os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
-        limit_malloc_arenas()  # before the workers start: kiosk/memory.py says why
+        limit_malloc_arenas()  # before the workers start: kiosk/ui/memory.py says why
         super().__init__()
         self.where = where or locations()
         self.settings = settings
@@ -97,7 +97,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_load(self) -> None:
         import asyncio
 
-        from kiosk import worker_threads
+        from kiosk.ui import worker_threads
 
         worker_threads.install(asyncio.get_running_loop())
 
@@ -298,8 +298,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def start_business(self, business: Business) -> None:
         """Walk a business from sign-in to receipt."""
-        from kiosk.screens.journey_steps import walk
         from kiosk.services.journey import Journey
+        from kiosk.ui.journey_runner import walk
 
         self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)), business.code.value)
 

@@ -17,7 +17,6 @@ from kiosk.core.i18n import Text
 from kiosk.services.journey import Journey, Outcome, SignedIn
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
     from kiosk.core.contract import CertificateSummary
     from kiosk.core.domain.forms import FormValues
     from kiosk.devices.forms.render import PrintedForm
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.screens.printing import FormToPrint
     from kiosk.services.order_list import OrderEntry
     from kiosk.store import OrderRecord, Store
+    from kiosk.ui.app import KioskApp
 
 StepRunner = Callable[["KioskApp", Journey], Awaitable[Outcome]]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from kiosk.app import KioskApp
 from kiosk.screens.console_gate import ConsoleGateScreen
 from kiosk.screens.messages import RuntimeReady
+from kiosk.ui.app import KioskApp
 
 
 class StaffConsoleApp(KioskApp):
