@@ -11,9 +11,9 @@ from backend_support import running_hub
 from sync_support import queue_order
 from test_app import SIZE, ready, screen_text
 
-from kiosk.cli import main
+from kiosk.commands.cli import main
+from kiosk.commands.demo import DEMO_KEYS
 from kiosk.config.settings import KioskSettings
-from kiosk.demo import DEMO_KEYS
 from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.widgets.status_line import describe_connection

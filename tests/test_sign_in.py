@@ -17,10 +17,10 @@ from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
 from textual.widgets import Button, Input
 
+from kiosk.commands.demo import DemoBackend
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.steps import Step
-from kiosk.demo import DemoBackend
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.services.journey import Journey, Outcome, SignedIn

@@ -35,19 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="the audit trail of staff actions and device events")
     audit.add_argument("action", choices=["verify", "show"])
     audit.add_argument("--last", type=int, default=20, help="show: how many records (default 20)")
-    from kiosk.token_cli import add_token_commands
+    from kiosk.commands.token import add_token_commands
 
     add_token_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "token":
-        from kiosk.token_cli import run_token_command
+        from kiosk.commands.token import run_token_command
 
         return run_token_command(args)
     if args.command == "sync":
         return run_sync(args.home, once=args.once)
     if args.command == "doctor":
-        from kiosk.doctor import run_doctor
+        from kiosk.commands.doctor import run_doctor
 
         return run_doctor(args.home, args.lang)
     if args.command == "staff-console":
@@ -56,11 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         run_console(args.home)
         return 0
     if args.command == "remote":
-        from kiosk.remote import serve_remote_view
+        from kiosk.commands.remote import serve_remote_view
 
         return serve_remote_view(args.home, args.host, args.port, args.public_url)
     if args.command == "audit":
-        from kiosk.doctor import run_audit
+        from kiosk.commands.doctor import run_audit
 
         return run_audit(args.home, args.action, last=args.last)
 

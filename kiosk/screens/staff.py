@@ -223,7 +223,7 @@ class StaffScreen(KioskScreen):
         self._show_health()
 
     def _show_health(self) -> None:
-        from kiosk.doctor import table
+        from kiosk.commands.doctor import table
 
         widget = self.query_one("#health", Static)
         if self.report is None:

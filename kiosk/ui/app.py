@@ -27,10 +27,10 @@ from kiosk.ui.memory import limit_malloc_arenas
 if TYPE_CHECKING:
     from kiosk.backend_client.client import BackendClient
     from kiosk.backend_client.sync import SyncEngine
+    from kiosk.commands.demo import DemoBackend
     from kiosk.config.settings import KioskSettings
     from kiosk.core.domain.businesses import Business
     from kiosk.core.domain.catalog import Catalog
-    from kiosk.demo import DemoBackend
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.services.key_slot import KeySlot
     from kiosk.services.staff_auth import StaffAccount, StaffGate
@@ -124,7 +124,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.post_message(RuntimeFailed(str(error), settings))
             return
         if self.demo:
-            from kiosk.demo import start_demo_backend
+            from kiosk.commands.demo import start_demo_backend
 
             try:
                 self.demo_backend = start_demo_backend(self.where, settings.kiosk_id)
