@@ -29,7 +29,7 @@ from kiosk.core.domain.status import OrderStatus
 from kiosk.core.domain.token_policy import UnlockRoute, load_token_policy
 from kiosk.core.i18n import Text
 from kiosk.core.sealing import Sealer
-from kiosk.services.staff_auth import hash_pin, verify_pin
+from kiosk.core.staff_pins import hash_pin, verify_pin
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config.settings import SettingsError, load_settings
-from kiosk.services.staff_auth import verify_pin
+from kiosk.core.staff_pins import verify_pin
 
 
 def test_embedded_defaults(where) -> None:

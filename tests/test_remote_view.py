@@ -18,7 +18,7 @@ import pytest
 from backend_support import Hub
 
 from kiosk.config.locations import Locations
-from kiosk.services.staff_auth import StaffAccount, hash_pin
+from kiosk.core.staff_pins import StaffAccount, hash_pin
 from kiosk.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,6 +15,7 @@ from textual.widgets import Input
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.i18n import Text
+from kiosk.core.staff_pins import StaffAccount, hash_pin
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import HealthChecked
 from kiosk.screens.out_of_service import OutOfServiceScreen
@@ -22,7 +23,7 @@ from kiosk.screens.printing import PrintFormsScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.step import ConfirmScreen
-from kiosk.services.staff_auth import StaffAccount, StaffGate, StoredLockout, hash_pin
+from kiosk.services.staff_auth import StaffGate, StoredLockout
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 

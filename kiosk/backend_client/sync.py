@@ -389,7 +389,7 @@ class SyncEngine:
 
     def refresh_staff(self) -> None:
         """The hall staff accounts as the backend has them now, kept for signing in offline."""
-        from kiosk.services.staff_auth import StaffAccount
+        from kiosk.core.staff_pins import StaffAccount
 
         accounts = self.client.staff_directory()
         self.store.replace_staff_accounts(

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_audit(args.home, args.action, last=args.last)
 
     if args.command == "hash-pin":
-        from kiosk.services.staff_auth import hash_pin
+        from kiosk.core.staff_pins import hash_pin
 
         pin = getpass.getpass("staff PIN: ")
         if not pin.isdigit() or not 6 <= len(pin) <= 12:

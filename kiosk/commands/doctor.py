@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import sys
-import unicodedata
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kiosk.core.i18n import Language, Text, say
@@ -39,9 +37,7 @@ def run_doctor(home: str | None, language: Language | None = None) -> int:
         report = check_all(settings, where, store)
     finally:
         store.close()
-    headers = (say(Text("部件"), language), say(Text("状态"), language), say(Text("说明"), language))
-    rows = [part.row(language) for part in report.parts]
-    print(table(headers, rows))
+    print(report.table(language))
     for part in report.parts:
         if part.state is not State.OK and part.detail:
             print(f"  {say(part.part, language)}: {part.detail}")
@@ -85,22 +81,3 @@ def _open_store(where: Locations, command: str) -> Store | None:
     except (KeyFileError, RuntimeError) as error:
         print(f"{command}: store: {error}", file=sys.stderr)
         return None
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded by display width (a Chinese character takes two cells)."""
-    widths = [max(width(row[column]) for row in (headers, *rows)) for column in range(len(headers))]
-    lines = []
-    for number, row in enumerate((headers, *rows)):
-        lines.append("  ".join(pad(cell, widths[column]) for column, cell in enumerate(row)).rstrip())
-        if number == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def pad(text: str, cells: int) -> str:
-    return text + " " * (cells - width(text))

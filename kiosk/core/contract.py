@@ -306,7 +306,7 @@ class StaffAuthorisation(WireModel):
 
 class StaffAccountView(WireModel):
     """A hall staff account as a kiosk keeps it for signing staff in, offline too: the PIN only
-    as its scrypt hash (kiosk.services.staff_auth), never in clear."""
+    as its scrypt hash (kiosk.core.staff_pins), never in clear."""
 
     staff_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     name: Annotated[str, StringConstraints(max_length=40)]

@@ -13,7 +13,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets.plain import Button, Static
 
 if TYPE_CHECKING:
-    from kiosk.services.staff_auth import StaffAccount
+    from kiosk.core.staff_pins import StaffAccount
 
 
 class ConsoleGateScreen(KioskScreen):

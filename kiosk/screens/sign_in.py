@@ -24,7 +24,7 @@ from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.journey import SignedIn
 
 if TYPE_CHECKING:
-    from kiosk.services.staff_auth import StaffAccount
+    from kiosk.core.staff_pins import StaffAccount
 
 STAFF_CONFIRMS = Text(
     "网络不通，无法发送短信验证码：请大厅工作人员当面核验身份证件，点击“工作人员核验”并输入工作人员PIN"

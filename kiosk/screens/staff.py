@@ -20,9 +20,9 @@ from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.session import ORDER_QUERY_VISIT
 
 if TYPE_CHECKING:
+    from kiosk.core.staff_pins import StaffAccount
     from kiosk.devices.printer.job import PrintRequest
     from kiosk.services.health import HealthReport
-    from kiosk.services.staff_auth import StaffAccount
 
 
 class StaffPinScreen(KioskModal["StaffAccount | None"]):
@@ -223,15 +223,11 @@ class StaffScreen(KioskScreen):
         self._show_health()
 
     def _show_health(self) -> None:
-        from kiosk.commands.doctor import table
-
         widget = self.query_one("#health", Static)
         if self.report is None:
             widget.update(self.t(Text("正在检查各部件…")))
             return
-        language = self.kiosk.language
-        rows = [part.row(language) for part in self.report.parts]
-        widget.update(table(("", "", ""), rows).split("\n", 2)[2])
+        widget.update(self.report.table(self.kiosk.language, headed=False))
 
     # --- the queue, visits, settings ----------------------------------------------------------
     def _show_queue(self) -> None:

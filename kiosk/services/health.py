@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,6 +77,29 @@ class HealthReport:
 
     def failed(self) -> list[PartHealth]:
         return [part for part in self.parts if part.state is State.FAILED]
+
+    def table(self, language: Language, *, headed: bool = True) -> str:
+        """The parts as columns padded by display width (a Chinese character takes two cells):
+        `kiosk doctor` prints it with its headings, the staff dashboard shows the rows alone."""
+        headers = tuple(say(Text(word), language) for word in ("部件", "状态", "说明"))
+        rows = [part.row(language) for part in self.parts]
+        widths = [max(_cells(row[column]) for row in (headers, *rows)) for column in range(len(headers))]
+        lines = []
+        if headed:
+            lines.append(_padded(headers, widths))
+            lines.append("  ".join("-" * width for width in widths))
+        lines.extend(_padded(row, widths) for row in rows)
+        return "\n".join(lines)
+
+
+def _padded(row: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(
+        cell + " " * (width - _cells(cell)) for cell, width in zip(row, widths, strict=True)
+    ).rstrip()
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 Check = Callable[[], PartHealth]

@@ -1,53 +1,18 @@
-"""Staff sign-in: PINs stored only as scrypt hashes; five wrong tries lock staff entry for five
-minutes, and the lock outlasts a restart. Plain Python: the app, `kiosk doctor` and tests use it."""
+"""Staff sign-in: an ID and PIN checked against the accounts' scrypt hashes
+(kiosk/core/staff_pins.py); five wrong tries lock staff entry for five minutes, and the lock
+outlasts a restart. Plain Python: the app, `kiosk doctor` and tests use it."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+from kiosk.core.staff_pins import StaffAccount, verify_pin
+
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300.0
-
-
-def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    encode = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
-
-
-def verify_pin(pin: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
-@dataclass(frozen=True)
-class StaffAccount:
-    """A hall staff member as the kiosk knows them: from the backend's directory, kept (sealed)
-    in the store for signing in offline too. The PIN only as its scrypt hash."""
-
-    staff_id: str
-    name: str
-    pin_hash: str
-
-
 KIOSK_ACCOUNT = ""  # no staff ID: the kiosk's own maintenance PIN (kiosk.toml's staff_pin_hash)
 
 

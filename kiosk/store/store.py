@@ -33,7 +33,7 @@ from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.forms import SECTION_FIELDS, FormValues
 from kiosk.core.domain.status import OrderStatus, transition
 from kiosk.core.sealing import Sealer
-from kiosk.services.staff_auth import StaffAccount
+from kiosk.core.staff_pins import StaffAccount
 from kiosk.store.audit import KEY_PURPOSE, AuditTrail
 from kiosk.store.schema import migrate
 

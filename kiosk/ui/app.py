@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from kiosk.config.settings import KioskSettings
     from kiosk.core.domain.businesses import Business
     from kiosk.core.domain.catalog import Catalog
+    from kiosk.core.staff_pins import StaffAccount
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.services.key_slot import KeySlot
-    from kiosk.services.staff_auth import StaffAccount, StaffGate
+    from kiosk.services.staff_auth import StaffGate
     from kiosk.store import Store
 
 IDLE_CHECK_INTERVAL = 0.5
