@@ -25,7 +25,7 @@ from kiosk.devices.camera import synthetic
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.import_picture import ImportPictureScreen
 from kiosk.screens.messages import PageCaptured, SignInAnswered, SmsCodeAnswered
-from kiosk.screens.order_query import OrdersScreen
+from kiosk.screens.orders import OrdersScreen
 from kiosk.screens.printing import PrintFormsScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.store import Store

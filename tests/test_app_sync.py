@@ -12,7 +12,7 @@ from sync_support import queue_order
 from test_app import SIZE, ready, screen_text
 
 from kiosk.commands.cli import main
-from kiosk.commands.demo import DEMO_KEYS
+from kiosk.commands.demo import DEMO_KEYS, start_demo_backend
 from kiosk.config.settings import KioskSettings
 from kiosk.devices.token.softhsm import SoftHsm
 from kiosk.screens.staff import StaffScreen
@@ -84,7 +84,7 @@ async def test_a_kiosk_not_enrolled_keeps_its_queue_and_says_so(where, store: St
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.pause()
-        assert app.sync is None
+        assert app.runtime is not None and app.runtime.sync is None
         assert "未连接后台 · 1 单待同步" in screen_text(app)
 
 
@@ -98,12 +98,13 @@ def test_the_status_words() -> None:
 
 
 async def test_the_demo_starts_the_reference_backend_and_enrols_the_kiosk(where) -> None:
-    app = KioskApp(where=where, demo=True)
+    app = KioskApp(where=where, demo=start_demo_backend)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await _until(app, "backend_online", True)
-        assert app.demo_backend is not None and app.demo_backend.base_url.startswith("http://127.0.0.1:")
-        assert app.settings is not None and app.settings.backend_url == app.demo_backend.base_url
+        demo = app.runtime.demo if app.runtime is not None else None
+        assert demo is not None and demo.base_url.startswith("http://127.0.0.1:")
+        assert app.settings is not None and app.settings.backend_url == demo.base_url
         await pilot.pause()
         assert "在线 · 无待同步订单" in screen_text(app)
     assert where.device_credentials.stat().st_mode & 0o777 == 0o600

@@ -32,7 +32,7 @@ from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import PaymentAnswered
-from kiosk.screens.order_query import OrdersScreen
+from kiosk.screens.orders import OrdersScreen
 from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
@@ -303,7 +303,7 @@ async def test_a_choice_list_the_backend_cannot_give_says_why_and_offers_a_retry
 
         def load() -> list:  # type: ignore[type-arg]
             asked.append(1)
-            at.app.backend_client().list_orders("no-session")
+            at.app.runtime.backend_client().list_orders("no-session")
             return []
 
         offline = STEPS[Step.SELECT_ORDER].offline_note

@@ -43,7 +43,7 @@ from kiosk.devices.printer.runtime import spool_folder
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted, PaymentAnswered
-from kiosk.screens.order_query import OrdersScreen
+from kiosk.screens.orders import OrdersScreen
 from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen

@@ -424,7 +424,7 @@ async def test_a_key_from_another_ca_is_refused_and_no_key_is_waited_for(
         assert screen.query_one("#next").disabled
         # Put in while the page waits. The test's own module shares the loaded library with the
         # kiosk's, so it works under the kiosk's lock, as every kiosk call on the key does.
-        with at.app.key_slot().module().lock:
+        with at.app.runtime.key_slot().module().lock:
             foreign.make_key(SELF_SERVICE_SERIAL)
         await at.until(lambda: screen.check is not None)
         await at.pilot.pause()

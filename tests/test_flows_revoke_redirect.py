@@ -111,7 +111,7 @@ async def test_a_lost_key_is_revoked_at_once_and_listed_in_the_crl(
 
         # The CRL, as anyone fetches it (here through the kiosk's own client), lists the lost key's
         # certificate, signed by the issuing CA; the unit's other key is untouched.
-        crl = x509.load_der_x509_crl(at.app.backend_client().crl())
+        crl = x509.load_der_x509_crl(at.app.runtime.backend_client().crl())
     issuing = x509.load_pem_x509_certificate(hub.backend.ca.chain_pem[0].encode())
     assert crl.is_signature_valid(issuing.public_key())  # type: ignore[arg-type]
     assert crl.get_revoked_certificate_by_serial_number(int(lost.serial_hex, 16)) is not None

@@ -28,7 +28,8 @@ from kiosk.devices.printer.job import PrintRequest, Stage
 from kiosk.devices.printer.runtime import spool_folder
 from kiosk.devices.printer.spool import PdfSpoolPrinter
 from kiosk.screens.messages import PrintProgressed
-from kiosk.screens.printing import FormToPrint, PrintFormsScreen
+from kiosk.screens.printing import PrintFormsScreen
+from kiosk.services.printouts import FormToPrint
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 

@@ -66,12 +66,12 @@ async def test_the_right_code_signs_in_and_registers(where, store: Store, clock,
         assert "手机号码应为11位数字，当前为7位" in screen_text(at.app)
         assert at.screen.query_one("#phone", Input).value == "1360000"  # kept to correct
 
-        at.app.demo_backend = DemoBackend(hub_for_kiosk.server)  # the demo shows the SMS on screen
+        at.app.runtime.demo = DemoBackend(hub_for_kiosk.server)  # the demo shows the SMS on screen
         await _type(at.pilot, "#phone", PHONE)
         await at.pilot.click("#send-code")
         await at.messages.wait(SmsCodeAnswered)
         await at.pilot.pause()
-        at.app.demo_backend = None  # the hub stops its own server
+        at.app.runtime.demo = None  # the hub stops its own server
         text = screen_text(at.app)
         assert "验证码已发送至136****0000，5分钟内有效" in text
         assert f"演示短信 Demo SMS → 【数字证书】您的验证码是{hub_for_kiosk.last_code(PHONE)}" in text

@@ -6,6 +6,11 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config.locations import Locations
+    from kiosk.services.runtime import DemoHub
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,8 +89,16 @@ def main(argv: list[str] | None = None) -> int:
         home = str(SHIPPED_DATA.parent / ".kiosk-home")
     from kiosk.ui.app import run
 
-    run(home, demo=args.command == "demo")
+    run(home, demo=_start_demo_backend if args.command == "demo" else None)
     return 0
+
+
+def _start_demo_backend(where: Locations, kiosk_id: str) -> DemoHub:
+    """The demo's backend, imported only when the app starts it, after its first paint (the
+    backend brings FastAPI along)."""
+    from kiosk.commands.demo import start_demo_backend
+
+    return start_demo_backend(where, kiosk_id)
 
 
 EX_TEMPFAIL = 75  # sysexits: try again later (the backend could not be reached)

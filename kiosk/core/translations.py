@@ -752,6 +752,17 @@ ENGLISH: dict[str, str] = {
     "证书注销须指明要注销的证书盘": "A revocation must name the key to revoke",
     "费用合计：免费": "Total: free",
     "改派已受理，等待重新寄出": "Redirection accepted: waiting to be sent again",
+    # --- the error net ---
+    "本机存储空间已满，刚才的操作没有保存；之前保存的信息和资料都还在。请联系大厅工作人员清理后再试": (
+        "This kiosk's storage is full: what you just did was not saved; everything saved before is "
+        "still here. Please ask the hall staff to make room, then try again"
+    ),
+    "本机出现意外问题，刚才的操作没有完成；之前保存的信息和资料都还在。请再试一次，或联系大厅工作人员": (
+        "Something unexpected went wrong at this kiosk: what you just did was not finished; everything "
+        "saved before is still here. Please try again, or ask the hall staff"
+    ),
+    "再试一次": "Try again",
+    "知道了": "OK",
     # --- health, doctor, audit ---
     "全部正常": "All parts work",
     "有部件故障": "A part has failed",

@@ -342,7 +342,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
 
     def on_page_not_kept(self, message: PageNotKept) -> None:
         # Said until a page is kept: the camera's instructions would hide it at once.
-        self.kiosk.log.warning("storage full: page not kept", document=message.document.value)
+        self.app.log.warning("storage full: page not kept", document=message.document.value)
         self.kiosk.device_event("storage_full", document=message.document.value)
         self._say(STORAGE_FULL, "refused")
         if self.camera is not None and message.document == self.current:
@@ -358,7 +358,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
 
     def on_camera_failed(self, message: CameraFailed) -> None:
         self.camera_failed = True
-        self.kiosk.log.warning("camera failed", detail=message.detail)
+        self.app.log.warning("camera failed", detail=message.detail)
         self.kiosk.device_event("camera_failed", detail=message.detail[:200])
         self._say(Text("{problem}。也可以点击“导入图片”", problem=message.message), "failed")
         self.query_one("#preview", CameraPicture).clear()

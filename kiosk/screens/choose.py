@@ -7,8 +7,7 @@ The list is read in a worker (it is the network); each item is a tile, the chose
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
@@ -20,15 +19,10 @@ from kiosk.screens.messages import ChoicesLoaded
 from kiosk.screens.step import StepScreen
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.tile import Tile
+from kiosk.services.choices import Choice
 from kiosk.services.journey import Outcome
 
 LOADING = Text("正在查询…")
-
-
-@dataclass(frozen=True)
-class Choice:
-    key: str  # what the journey keeps: an order id, a chip number
-    lines: Sequence[Text | str]  # what the subscriber reads, first line first
 
 
 ChoiceAnswer = tuple[Outcome, str | None]

@@ -30,7 +30,7 @@ class ConsoleGateScreen(KioskScreen):
             yield Button(self.t(Text("工作人员登录")), id="sign-in", variant="primary")
 
     def on_mount(self) -> None:
-        self.watch(self.kiosk, "settings_version", self._ready, init=True)
+        self.watch(self.app, "settings_version", self._ready, init=True)
 
     def _ready(self) -> None:
         if self.kiosk.staff_gate is not None:

@@ -44,7 +44,7 @@ class DownloadScreen(KeyWorkScreen):
         from kiosk.devices.token.renewal import renew_certificate
         from kiosk.devices.token.runtime import key_kind
 
-        client = self.kiosk.backend_client()
+        client = self.runtime.backend_client()
         settings = self.kiosk.settings
         assert settings is not None
 

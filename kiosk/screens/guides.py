@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from kiosk.core.domain.businesses import Business
 from kiosk.core.domain.documents import DOCUMENTS
 from kiosk.core.domain.fees import fee_summary
-from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.core.domain.status import NEXT_ACTIONS, STATUS_TITLES
 from kiosk.core.domain.steps import STEPS, Connectivity
 from kiosk.core.i18n import Listing, Text
 from kiosk.screens.base import KioskScreen
@@ -66,9 +66,7 @@ class BusinessGuideScreen(GuideScreen):
         return f"{self.t(self.business.title)} · {self.t(self.business.summary)}"
 
     def start_label(self) -> Text | None:
-        from kiosk.ui.journey_runner import can_start
-
-        return Text("开始办理") if can_start(self.business) else None
+        return Text("开始办理") if self.kiosk.can_start(self.business) else None
 
     def start(self) -> None:
         self.kiosk.start_business(self.business)
@@ -78,7 +76,8 @@ class BusinessGuideScreen(GuideScreen):
         if business.prerequisite_note:
             yield Static(t(business.prerequisite_note), classes="warning")
         # The CA's catalog may ask for more documents, and fixes the fees: say what it says.
-        catalog = self.kiosk.catalog() if self.kiosk.settings is not None else None
+        runtime = self.kiosk.runtime
+        catalog = runtime.catalog() if runtime is not None else None
         documents = (
             catalog.documents_for(business.code, business.documents) if catalog else business.documents
         )
@@ -114,19 +113,6 @@ class BusinessGuideScreen(GuideScreen):
         if needs_network:
             yield Static(t(Text("需要联网的步骤：{steps}", steps=Listing(needs_network))), classes="item")
         yield Static(t(Text("登录需要短信验证码；网络中断时，请大厅工作人员当面核验身份")), classes="item")
-
-
-# What a subscriber can do with an order in each state (order query resumes these).
-NEXT_ACTIONS: dict[OrderStatus, Text] = {
-    OrderStatus.AWAITING_REVIEW: Text("等待审核，一般1个工作日内完成"),
-    OrderStatus.REJECTED: Text("查看驳回原因，只修改被驳回的信息或资料后重新提交"),
-    OrderStatus.AWAITING_PAYMENT: Text("付款：微信或支付宝扫码"),
-    OrderStatus.AWAITING_SHIPMENT: Text("等待发货或到大厅自提；可办理改派"),
-    OrderStatus.AWAITING_DOWNLOAD: Text("插入证书，验证密码后下载新证书"),
-    OrderStatus.AWAITING_UNLOCK: Text("插入证书，设置新密码"),
-    OrderStatus.COMPLETED: Text("已完成；邮寄的订单可查看物流单号"),
-    OrderStatus.CANCELLED: Text("订单已取消"),
-}
 
 
 class OrderQueryGuideScreen(GuideScreen):

@@ -70,7 +70,7 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
         from kiosk.devices.token.watcher import SlotWatcher
 
         worker = get_current_worker()
-        slot = self.kiosk.key_slot()
+        slot = self.runtime.key_slot()
         try:
             watcher = SlotWatcher(slot.module())
         except TokenError as error:

@@ -101,7 +101,7 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
         from kiosk.backend_client.errors import BackendError
         from kiosk.devices.token import TokenError, TokenRemoved
 
-        slot = self.kiosk.key_slot()
+        slot = self.runtime.key_slot()
         try:
             module = slot.module()
             module.rescan()

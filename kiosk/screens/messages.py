@@ -16,18 +16,17 @@ if TYPE_CHECKING:  # heavy imports stay out of the first paint
     from kiosk.core.domain.documents import DocumentKind
     from kiosk.core.i18n import Text
     from kiosk.devices.printer.job import PrintProgress
-    from kiosk.screens.choose import Choice
+    from kiosk.services.choices import Choice
     from kiosk.services.health import HealthReport
     from kiosk.services.key_check import KeyCheck
-    from kiosk.store import Store
+    from kiosk.services.runtime import KioskRuntime
 
 
 @dataclass
 class RuntimeReady(Message):
-    """Settings and store are loaded (after the first paint, in a thread)."""
+    """The kiosk's parts are open: settings, store and the rest (after the first paint)."""
 
-    settings: KioskSettings
-    store: Store
+    runtime: KioskRuntime
 
 
 @dataclass

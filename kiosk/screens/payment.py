@@ -103,7 +103,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
                     yield Button(t(title), id=f"channel-{channel}", variant="primary")
                 yield Static("", id="payment-state")
                 yield Static("", id="payment-countdown")
-                if self.kiosk.demo_backend is not None:
+                if self.runtime.demo is not None:
                     yield Button(t(Text("演示：模拟手机付款")), id="demo-pay", variant="warning")
             yield Picture(id="payment-qr")
         with Horizontal(id="actions"):
@@ -170,7 +170,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         from kiosk.backend_client.errors import BackendError
 
         try:
-            payment = self.kiosk.backend_client().create_payment(self.order_id, channel, self.session)
+            payment = self.runtime.backend_client().create_payment(self.order_id, channel, self.session)
         except BackendError as error:
             self.post_message(PaymentAnswered(None, error))
             return
@@ -190,7 +190,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
             if worker.is_cancelled or self._stop.is_set():
                 return
             try:
-                payment = self.kiosk.backend_client().get_payment(payment_id, self.session)
+                payment = self.runtime.backend_client().get_payment(payment_id, self.session)
             except BackendError as error:
                 self.post_message(PaymentAnswered(None, error))
                 continue  # the payment goes on at the provider: keep asking
@@ -203,7 +203,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         from kiosk.backend_client.errors import BackendError
 
         try:
-            self.kiosk.backend_client().sandbox_pay(payment_id)
+            self.runtime.backend_client().sandbox_pay(payment_id)
         except BackendError as error:
             self.post_message(PaymentAnswered(None, error))
         self._poke.set()
@@ -242,7 +242,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         else:
             self.state = Bilingual(str(error.message), error.message_en)
         self.state_kind = "failed"
-        self.kiosk.log.warning("payment", reason=error.summary())
+        self.app.log.warning("payment", reason=error.summary())
 
     def _expired(self) -> None:
         self._stop.set()

@@ -9,8 +9,7 @@ reports with messages; the screen never waits on the printer."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -24,19 +23,14 @@ from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import PrintProgressed
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
+from kiosk.services.printouts import FormToPrint
 
 if TYPE_CHECKING:
-    from kiosk.devices.printer.job import PrintProgress, PrintRequest
+    from kiosk.devices.printer.job import PrintProgress
 
 NOT_YET = Text("等待打印")
 PRINT_TITLE = Text("打印表格")
 PRINTED = Text("已打印")
-
-
-@dataclass(frozen=True)
-class FormToPrint:
-    title: Text
-    make: Callable[[], PrintRequest]  # renders the PDF: called in the worker, not on the screen
 
 
 class PrintFormsScreen(KioskMixin, Screen[bool]):
@@ -173,7 +167,7 @@ class PrintFormsScreen(KioskMixin, Screen[bool]):
             self.message, self.message_kind = Text("全部打印完成，请取走表格后点击“完成打印”"), ""
         self._refresh_widgets()
         if stage is Stage.WAITING or stage is Stage.FAILED:
-            self.kiosk.log.warning("printer", condition=progress.condition, detail=progress.detail)
+            self.app.log.warning("printer", condition=progress.condition, detail=progress.detail)
 
     # --- buttons ----------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:

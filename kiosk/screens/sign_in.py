@@ -199,8 +199,7 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
         """The order says which staff member vouched for the subscriber (the backend records it)."""
         from kiosk.store import Owner
 
-        if self.kiosk.store is not None:
-            self.kiosk.store.audit("staff", "confirmed_subscriber_in_person", staff_id=staff_id)
+        self.kiosk.audit("staff", "confirmed_subscriber_in_person", staff_id=staff_id)
         self.dismiss(SignedIn(Owner(phone, "staff", staff_id)))
 
     # --- the backend, in workers --------------------------------------------------------------------
@@ -209,7 +208,7 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
         from kiosk.backend_client.errors import BackendError
 
         try:
-            sent = self.kiosk.backend_client().send_sms_code(phone)
+            sent = self.runtime.backend_client().send_sms_code(phone)
         except BackendError as error:
             self.post_message(SmsCodeAnswered(phone, None, error))
             return
@@ -220,7 +219,7 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
         from kiosk.backend_client.errors import BackendError
 
         try:
-            session = self.kiosk.backend_client().sign_in(phone, code)
+            session = self.runtime.backend_client().sign_in(phone, code)
         except BackendError as error:
             self.post_message(SignInAnswered(phone, None, error))
             return
@@ -236,12 +235,12 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
             self.code_sent_to = message.phone
             self.resend_at = self.kiosk.clock() + sent.resend_after_s
             self.note = Text(CODE_SENT, phone=_masked(message.phone), minutes=max(1, sent.expires_in_s // 60))
-            self.demo_sms = self.kiosk.demo_sms(message.phone)
+            self.demo_sms = self.runtime.demo_sms(message.phone)
             self.query_one("#code", Input).focus()
         elif isinstance(error, Offline | Refused):  # no network, or this kiosk is not enrolled
             self.offline = True
             self.note = STAFF_CONFIRMS
-            self.kiosk.log.warning("sign-in: no SMS", reason=error.summary())
+            self.app.log.warning("sign-in: no SMS", reason=error.summary())
         elif error is not None:
             self.phone_message = _said(error)
             self.note = FIRST_TIME

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kiosk.core.staff_pins import StaffAccount
     from kiosk.devices.printer.job import PrintRequest
     from kiosk.services.health import HealthReport
+    from kiosk.store import Store
 
 
 class StaffPinScreen(KioskModal["StaffAccount | None"]):
@@ -91,15 +92,12 @@ class StaffPinScreen(KioskModal["StaffAccount | None"]):
             message.update(self.t(Text("配置有误，无法验证工作人员PIN，请由技术人员处理")))
             return
         attempt = gate.try_pin(pin, staff_id)
-        store = self.kiosk.store
         if attempt.accepted:
-            if store is not None:
-                signed = attempt.account.staff_id if attempt.account is not None else staff_id
-                store.audit("staff", "sign_in", staff_id=signed or "kiosk")
+            signed = attempt.account.staff_id if attempt.account is not None else staff_id
+            self.kiosk.audit("staff", "sign_in", staff_id=signed or "kiosk")
             self.dismiss(attempt.account)
             return
-        if store is not None:
-            store.audit("staff", "pin_refused", staff_id=staff_id or "kiosk", locked=attempt.locked_for > 0)
+        self.kiosk.audit("staff", "pin_refused", staff_id=staff_id or "kiosk", locked=attempt.locked_for > 0)
         pin_input.focus()
         if attempt.locked_for > 0:
             minutes, seconds = divmod(math.ceil(attempt.locked_for), 60)
@@ -193,7 +191,7 @@ class StaffScreen(KioskScreen):
     def on_mount(self) -> None:
         self._show()
         self._check_health()
-        self.watch(self.kiosk, "queue_read", self._show_queue, init=False)
+        self.watch(self.app, "queue_read", self._show_queue, init=False)
 
     async def recompose(self) -> None:
         await super().recompose()
@@ -319,10 +317,7 @@ class StaffScreen(KioskScreen):
             self._show_health()
             self._check_health()
         elif button == "retry-sync" and store is not None:
-            count = store.retry_outbox_now()
-            store.audit("staff", "sync_retry", items=count)
-            kiosk.wake_sync()
-            self._say(Text("已让{count}项立即重新发送", count=count))
+            self._retry_sync(store)
         elif button == "camera-test":
             from kiosk.core.domain.documents import DOCUMENTS
             from kiosk.screens.capture import DocumentCaptureScreen
@@ -331,7 +326,8 @@ class StaffScreen(KioskScreen):
             # preview, the outline and the checks, as a subscriber would.
             self.open_once(DocumentCaptureScreen(list(DOCUMENTS), order_id=None, title=Text("摄像头测试")))
         elif button == "print-test":
-            from kiosk.screens.printing import FormToPrint, PrintFormsScreen
+            from kiosk.screens.printing import PrintFormsScreen
+            from kiosk.services.printouts import FormToPrint
 
             test_page = FormToPrint(Text("打印测试页"), self._test_page)
             self.open_once(PrintFormsScreen([test_page], title=Text("打印测试页")))
@@ -342,25 +338,35 @@ class StaffScreen(KioskScreen):
             if self.app.screen is self:  # still here (the remote view): the label turns
                 self.refresh(recompose=True)
         elif button == "end-session":
-            if store is not None:
-                store.audit("staff", "session_ended")
+            kiosk.audit("staff", "session_ended")
             kiosk.wipe_session(quietly=False, audited=False)
         elif button == "exit-app":
             self._confirm_exit()
 
+    def _retry_sync(self, store: Store) -> None:
+        from kiosk.store import StorageFull
+
+        try:
+            count = store.retry_outbox_now()
+        except StorageFull as error:
+            self.kiosk.tell_failure(error, during="sync retry")
+            return
+        self.kiosk.audit("staff", "sync_retry", items=count)
+        self.kiosk.wake_sync()
+        self._say(Text("已让{count}项立即重新发送", count=count))
+
     def _reprint_last_receipt(self) -> None:
         from kiosk.devices.forms.render import PrintedForm
         from kiosk.screens.printing import PrintFormsScreen
-        from kiosk.ui.journey_runner import printable
+        from kiosk.services.printouts import order_form
 
-        store = self.kiosk.store
-        assert store is not None
-        order_id = store.latest_submitted_order()
-        if order_id is None:
+        runtime = self.kiosk.runtime
+        order_id = runtime.store.latest_submitted_order() if runtime is not None else None
+        if runtime is None or order_id is None:
             self._say(Text("本机还没有提交过订单"))
             return
-        store.audit("staff", "receipt_reprinted", order=order_id)
-        receipt = printable(self.kiosk, order_id, PrintedForm.RECEIPT)
+        self.kiosk.audit("staff", "receipt_reprinted", order=order_id)
+        receipt = order_form(runtime, order_id, PrintedForm.RECEIPT, self.kiosk.language)
         self.open_once(PrintFormsScreen([receipt], title=Text("补打回执")))
 
     def _confirm_exit(self) -> None:
@@ -381,7 +387,7 @@ class StaffScreen(KioskScreen):
             if leave:
                 self.kiosk.exit_by_staff()
 
-        self.app.push_screen(
+        self.open_once(
             ConfirmScreen(question, yes=Text("退出程序"), no=Text("取消"), id="confirm-exit"), answered
         )
 

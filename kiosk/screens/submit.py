@@ -76,7 +76,7 @@ class SubmitScreen(StepScreen[Outcome]):
             yield Static("", id="submit-state")
 
     def on_mount(self) -> None:
-        self.watch(self.kiosk, "queue_read", self._follow, init=False)
+        self.watch(self.app, "queue_read", self._follow, init=False)
         self._refresh_widgets()
 
     async def recompose(self) -> None:
@@ -85,8 +85,7 @@ class SubmitScreen(StepScreen[Outcome]):
 
     # --- what is ready, and where the order is --------------------------------------------------------
     def _refresh_widgets(self) -> None:
-        store = self.kiosk.store
-        assert store is not None
+        store = self.runtime.store
         order = store.order(self.order_id)
         captured = store.attachments(self.order_id)
         if self.delivery is Delivery.NOT_SUBMITTED:
@@ -125,14 +124,13 @@ class SubmitScreen(StepScreen[Outcome]):
         """The queue was read again: has this order gone out?"""
         if self.delivery is Delivery.NOT_SUBMITTED:
             return
-        store = self.kiosk.store
-        assert store is not None
+        store = self.runtime.store
         head = store.outbox_head(self.order_id)
         if head is None:
             self.delivery = Delivery.RECEIVED
         elif head.blocked_at:
             self.delivery = Delivery.HELD
-        elif self.kiosk.sync is None or self.kiosk.backend_online is False:
+        elif self.runtime.sync is None or self.kiosk.backend_online is False:
             self.delivery = Delivery.QUEUED
         else:
             self.delivery = Delivery.SENDING
@@ -143,8 +141,7 @@ class SubmitScreen(StepScreen[Outcome]):
     def _submit(self) -> None:
         from kiosk.store import StoreError
 
-        store = self.kiosk.store
-        assert store is not None
+        store = self.runtime.store
         try:
             store.submit(self.order_id)
         except (StoreError, OSError) as error:
@@ -155,11 +152,11 @@ class SubmitScreen(StepScreen[Outcome]):
     def on_order_submitted(self, message: OrderSubmitted) -> None:
         self.busy = False
         if message.error is not None:
-            self.kiosk.log.error("submit failed", order=message.order_id, error=message.error)
+            self.app.log.error("submit failed", order=message.order_id, error=message.error)
             self.problems = [Text("提交失败，订单仍保存在本机，请联系大厅工作人员")]
         else:
             self.delivery = Delivery.SENDING
-            self.kiosk.store.audit("subscriber", "order_submitted", order=self.order_id)  # type: ignore[union-attr]
+            self.kiosk.audit("subscriber", "order_submitted", order=self.order_id)
             self.kiosk.wake_sync()
             self._follow()
         self._refresh_widgets()

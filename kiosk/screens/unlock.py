@@ -30,15 +30,15 @@ class UnlockScreen(KeyWorkScreen):
     START_LABEL: ClassVar[Text] = Text("解锁")
 
     def opening(self) -> Text:
-        advice = self.kiosk.key_slot().policy().unlock_advice(self.serial)
+        advice = self.runtime.key_slot().policy().unlock_advice(self.serial)
         return Text("请插入证书盘，设置新的PIN码。{advice}", advice=advice.explanation)
 
     @property
     def route(self) -> UnlockRoute:
-        return self.kiosk.key_slot().policy().unlock_route(self.serial)
+        return self.runtime.key_slot().policy().unlock_route(self.serial)
 
     def fields(self) -> ComposeResult:
-        rules = self.kiosk.key_slot().policy().user_pin
+        rules = self.runtime.key_slot().policy().user_pin
         hint = Text("新PIN码（{low}至{high}位数字或字母）", low=rules.min_length, high=rules.max_length)
         yield Static(self.t(hint), classes="field-label")
         yield Input(password=True, max_length=rules.max_length, id="pin-new")
@@ -60,7 +60,7 @@ class UnlockScreen(KeyWorkScreen):
     def start(self) -> None:
         new = self.query_one("#pin-new", Input).value
         again = self.query_one("#pin-again", Input).value
-        problem = self.kiosk.key_slot().policy().user_pin.check(new, again)
+        problem = self.runtime.key_slot().policy().user_pin.check(new, again)
         if problem is not None:
             # Typed again from the start: a PIN is not kept on screen, and the subscriber cannot
             # see which of the two hidden entries was wrong.
@@ -87,7 +87,7 @@ class UnlockScreen(KeyWorkScreen):
         from kiosk.devices.token import TokenError
         from kiosk.devices.token.unlock import unlock_token
 
-        client = self.kiosk.backend_client()
+        client = self.runtime.backend_client()
         order_id, session = self.entry.order_id, self.session_token
         if staff is not None:
             client.authorise_by_staff(
@@ -102,7 +102,7 @@ class UnlockScreen(KeyWorkScreen):
                 next_so_pin=grant.next_so_pin,
                 new_user_pin=new,
                 confirmation=again,
-                rules=self.kiosk.key_slot().policy().user_pin,
+                rules=self.runtime.key_slot().policy().user_pin,
             )
         except TokenError as error:  # nothing changed on the key: say so, then tell the subscriber
             self._report(
@@ -123,7 +123,7 @@ class UnlockScreen(KeyWorkScreen):
         from kiosk.backend_client.errors import BackendError
 
         try:
-            self.kiosk.backend_client().unlock_result(grant_id, result, self.session_token)
+            self.runtime.backend_client().unlock_result(grant_id, result, self.session_token)
         except BackendError as error:
             log.warning("unlock result not reported (the next grant covers it): %s", error.code)
 

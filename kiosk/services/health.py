@@ -81,7 +81,7 @@ class HealthReport:
     def table(self, language: Language, *, headed: bool = True) -> str:
         """The parts as columns padded by display width (a Chinese character takes two cells):
         `kiosk doctor` prints it with its headings, the staff dashboard shows the rows alone."""
-        headers = tuple(say(Text(word), language) for word in ("部件", "状态", "说明"))
+        headers = tuple(say(word, language) for word in (Text("部件"), Text("状态"), Text("说明")))
         rows = [part.row(language) for part in self.parts]
         widths = [max(_cells(row[column]) for row in (headers, *rows)) for column in range(len(headers))]
         lines = []

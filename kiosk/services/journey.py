@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.core.domain.businesses import Business
 from kiosk.core.domain.documents import DocumentKind
+from kiosk.core.domain.forms import FormValues
 from kiosk.core.domain.steps import STEPS, Step
 from kiosk.core.i18n import Text
 from kiosk.store import Owner, Store
@@ -53,6 +54,8 @@ class Journey:
     key_expired: bool = False  # the key's certificate has expired
     redirect_of: str | None = None  # 改派: the order whose shipment changes, once chosen
     is_resubmission: bool = False  # answering a rejection of a submitted order (not a new draft)
+    # What was typed at 录入信息 while saving it to the draft failed (a full disk): shown again.
+    unsaved_form: FormValues | None = None
 
     @classmethod
     def begin(cls, business: Business) -> Journey:
@@ -105,6 +108,13 @@ class Journey:
         if self.ended or self.position >= len(self.steps):
             return None
         return self.steps[self.position]
+
+    @property
+    def signed_in(self) -> SignedIn:
+        """Who the subscriber is; raises RuntimeError before sign-in (every step after it has one)."""
+        if self.subscriber is None:
+            raise RuntimeError("the subscriber is not signed in yet")
+        return self.subscriber
 
     @property
     def completed(self) -> bool:

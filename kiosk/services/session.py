@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.store import Store
 
+log = logging.getLogger(__name__)
 ORDER_QUERY_VISIT = "order_query"  # counted beside the businesses on the staff dashboard
 
 
@@ -24,8 +26,13 @@ class Session:
     def wipe(self, store: Store | None) -> None:
         """Forget everything; an unsubmitted draft and its images leave the store too.
         A submitted order stays: it is safely queued, and it is the subscriber's."""
+        from kiosk.store import StorageFull
+
         if store is not None and self.order_id is not None:
-            store.discard_draft(self.order_id)
+            try:
+                store.discard_draft(self.order_id)
+            except StorageFull:  # the subscriber is forgotten all the same; the draft waits
+                log.warning("storage full: a draft could not be discarded")
         self.subscriber_phone = None
         self.order_id = None
         self.scratch.clear()

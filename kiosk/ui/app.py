@@ -1,7 +1,9 @@
-"""The kiosk application: full screen, no way out for subscribers, idle wipe, language switch."""
+"""The kiosk application: full screen, no way out for subscribers, idle wipe, language switch,
+and the error net that turns any failure nobody else handled into one plain sentence."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -15,29 +17,30 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kiosk.config.locations import Locations, locations
 from kiosk.core.i18n import Language, Text, say
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.messages import QueueChanged, RuntimeFailed, RuntimeReady
+from kiosk.services.failures import failure_sentence
 from kiosk.services.idle import IdlePhase, IdleWatch
 from kiosk.services.session import ORDER_QUERY_VISIT, Session
 from kiosk.ui.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
-    from kiosk.backend_client.client import BackendClient
-    from kiosk.backend_client.sync import SyncEngine
-    from kiosk.commands.demo import DemoBackend
     from kiosk.config.settings import KioskSettings
     from kiosk.core.domain.businesses import Business
-    from kiosk.core.domain.catalog import Catalog
     from kiosk.core.staff_pins import StaffAccount
+    from kiosk.screens.base import Kiosk
     from kiosk.screens.idle_countdown import IdleCountdownScreen
-    from kiosk.services.key_slot import KeySlot
+    from kiosk.services.runtime import DemoStarter, KioskRuntime
     from kiosk.services.staff_auth import StaffGate
     from kiosk.store import Store
 
 IDLE_CHECK_INTERVAL = 0.5
+SYNC_RESTART_S = 5.0  # after the sync failed unexpectedly, it starts again this much later
+log = logging.getLogger(__name__)
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -66,30 +69,35 @@ class KioskApp(App[None], inherit_bindings=False):
         store: Store | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
-        demo: bool = False,
+        demo: DemoStarter | None = None,
     ) -> None:
+        """`settings` and `store`: given instead of read from `where` (tests, the console).
+        `demo`: starts the demo's own backend (`kiosk demo`)."""
         # Never let the terminal turn Ctrl+C / Ctrl+Z into signals that stop the kiosk.
         os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
         limit_malloc_arenas()  # before the workers start: kiosk/ui/memory.py says why
         super().__init__()
         self.where = where or locations()
         self.settings = settings
-        self.store = store
+        self._given_store = store
+        self._start_demo = demo
+        self.runtime: KioskRuntime | None = None
         self.clock = clock
         self.wall_clock = wall_clock  # what must outlast a restart (the staff lockout)
         self.session = Session()
         self.idle: IdleWatch | None = None
         self.staff_gate: StaffGate | None = None
         self.serving_error: str | None = None
-        self.sync: SyncEngine | None = None
-        self.demo = demo
-        self.demo_backend: DemoBackend | None = None
         self._sync_refresh_queued = threading.Event()
-        self._backend_client: BackendClient | None = None
-        self._backend_client_made = threading.Lock()
-        self._catalog: Catalog | None = None
-        self._key_slot: KeySlot | None = None
-        self._key_slot_made = threading.Lock()
+
+    @property
+    def store(self) -> Store | None:
+        """The kiosk's store once it is open (None while starting, or when it cannot be)."""
+        return self.runtime.store if self.runtime is not None else None
+
+    @property
+    def demo(self) -> bool:
+        return self._start_demo is not None
 
     # --- start-up: paint first, then load what is heavy ---------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -103,77 +111,74 @@ class KioskApp(App[None], inherit_bindings=False):
         worker_threads.install(asyncio.get_running_loop())
 
     def on_ready(self) -> None:
-        if self.settings is not None and self.store is not None:
-            self.post_message(RuntimeReady(self.settings, self.store))
-        else:
-            self._load_runtime()
+        self._open_runtime()
 
-    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
-    def _load_runtime(self) -> None:
-        from kiosk.config.settings import SettingsError, load_settings
-        from kiosk.core.sealing import KeyFileError
-        from kiosk.store import Store, StoreError
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False, description="start-up")
+    def _open_runtime(self) -> None:
+        from kiosk.services.runtime import CannotServe, open_runtime
 
         try:
-            settings = self.settings or load_settings(self.where)
-        except SettingsError as error:
-            self.post_message(RuntimeFailed(str(error), None))
+            runtime = open_runtime(
+                self.where, settings=self.settings, store=self._given_store, start_demo=self._start_demo
+            )
+        except CannotServe as error:
+            self.post_message(RuntimeFailed(error.reason, error.settings))
             return
-        try:
-            store = self.store or Store.open(self.where.data_dir, self.where.key_file)
-        except (KeyFileError, StoreError, OSError) as error:
-            self.post_message(RuntimeFailed(str(error), settings))
-            return
-        if self.demo:
-            from kiosk.commands.demo import start_demo_backend
-
-            try:
-                self.demo_backend = start_demo_backend(self.where, settings.kiosk_id)
-            except (OSError, RuntimeError) as error:
-                self.post_message(RuntimeFailed(f"the demo backend did not start: {error}", settings))
-                return
-            settings = settings.model_copy(update={"backend_url": self.demo_backend.base_url})
-        self.post_message(RuntimeReady(settings, store))
+        self.post_message(RuntimeReady(runtime))
 
     def on_runtime_ready(self, message: RuntimeReady) -> None:
         from kiosk.services.staff_auth import StaffGate, StoredLockout
 
-        self.settings, self.store = message.settings, message.store
+        runtime = self.runtime = message.runtime
+        self.settings = settings = runtime.settings
         self.staff_gate = StaffGate(
-            message.settings.staff_pin_hash,
-            accounts=message.store.staff_accounts,
-            lockout=StoredLockout(message.store),
+            settings.staff_pin_hash,
+            accounts=runtime.store.staff_accounts,
+            lockout=StoredLockout(runtime.store),
             clock=self.wall_clock,
         )
-        self.language = message.settings.language
-        self.idle = IdleWatch(
-            message.settings.idle_timeout_s, message.settings.idle_countdown_s, self.clock()
-        )
+        self.language = settings.language
+        self.idle = IdleWatch(settings.idle_timeout_s, settings.idle_countdown_s, self.clock())
         self.set_interval(IDLE_CHECK_INTERVAL, self.tick_idle, name="idle-watch")
         self.settings_version += 1
         self.post_message(QueueChanged())
-        message.store.audit("kiosk", "started", kiosk_id=message.settings.kiosk_id, remote=self.remote)
+        self.audit("kiosk", "started", kiosk_id=settings.kiosk_id, remote=self.remote)
         self._run_sync()
         if self.out_of_service:  # staff paused it before the restart
             self.switch_to_out_of_service()
 
+    def on_runtime_failed(self, message: RuntimeFailed) -> None:
+        from kiosk.services.staff_auth import StaffGate
+
+        self.serving_error = message.reason
+        self.log.error("kiosk cannot serve", reason=message.reason)
+        # With readable settings, staff can still sign in to look and exit; without them
+        # there is no PIN to check, and a technician fixes the kiosk from outside.
+        if message.settings is not None:
+            self.settings = message.settings
+            self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.wall_clock)
+        self.switch_to_out_of_service()
+
     # --- the outbox sync ----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _run_sync(self) -> None:
+        if self.runtime is not None:
+            self._sync_until_stopped(self.runtime)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="outbox sync")
+    def _sync_until_stopped(self, runtime: KioskRuntime) -> None:
         """Send the outbox for as long as the app runs (kiosk/backend_client/sync.py). A kiosk
         not enrolled with a backend keeps its queue and says 未连接后台."""
         from kiosk.backend_client.runtime import build_sync_engine
         from kiosk.core.signing import CredentialsError
 
-        assert self.settings is not None and self.store is not None
         try:
             engine = build_sync_engine(
-                self.settings, self.where, self.store, on_progress=self._sync_progressed
+                runtime.settings, runtime.where, runtime.store, on_progress=self._sync_progressed
             )
         except CredentialsError as error:
             self.log.warning("no sync: the kiosk is not enrolled", reason=str(error))
             return
-        self.sync = engine
+        runtime.sync = engine
         try:
             engine.run_forever()
         finally:
@@ -189,21 +194,77 @@ class KioskApp(App[None], inherit_bindings=False):
     def wake_sync(self) -> None:
         """An order was just queued: send it now rather than at the next scheduled pass."""
         self.post_message(QueueChanged())
-        if self.sync is not None:
-            self.sync.wake()
+        if self.runtime is not None and self.runtime.sync is not None:
+            self.runtime.sync.wake()
 
-    def on_runtime_failed(self, message: RuntimeFailed) -> None:
-        from kiosk.services.staff_auth import StaffGate
+    def stop_sync(self) -> None:
+        """The sync finishes the request in hand and stops; what it had not confirmed stays
+        queued in the store and goes out with the next start."""
+        if self.runtime is not None and self.runtime.sync is not None:
+            self.runtime.sync.stop()
 
-        self.serving_error = message.reason
-        self.log.error("kiosk cannot serve", reason=message.reason)
-        # With readable settings, staff can still sign in to look and exit; without them
-        # there is no PIN to check, and a technician fixes the kiosk from outside.
-        if message.settings is not None:
-            self.settings = message.settings
-            self.staff_gate = StaffGate(message.settings.staff_pin_hash, clock=self.wall_clock)
-        self.switch_to_out_of_service()
+    def on_queue_changed(self, _: QueueChanged) -> None:
+        self._sync_refresh_queued.clear()
+        if self.store is not None:
+            summary = self.store.sync_summary()
+            self.queue_depth = summary.pending_orders
+            self.blocked_orders = summary.blocked_orders
+            self.backend_online = summary.online
+            self.queue_read += 1
 
+    # --- the error net --------------------------------------------------------------------------
+    def report_failure(self, error: BaseException, *, during: str) -> Text:
+        """Any failure nobody else handled: logged with its traceback, audited (what failed and
+        its kind, never its message, which may quote what a subscriber typed), and said in one
+        plain sentence, which the caller shows. Never raises: a full disk is one such failure."""
+        log.error("failed during %s", during, exc_info=error)
+        self.log.error("failed", during=during, error=repr(error))
+        self.audit("kiosk", "failure", during=during, error=type(error).__name__)
+        return failure_sentence(error)
+
+    def tell_failure(self, error: BaseException, *, during: str) -> None:
+        """report_failure, and the sentence on the glass over whatever is showing (a dashboard's
+        check, a screen outside a visit: nothing there to take back)."""
+        from kiosk.screens.failure import FailureScreen
+
+        sentence = self.report_failure(error, during=during)
+        if self.is_running:
+            self.push_screen(FailureScreen(sentence, offer_retry=False, id="failure"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers. A screen's workers are its own (kiosk/screens/base.py)."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        during = worker.description or worker.name
+        if worker.group == "sync":  # the subscriber need not know: the queue waits, staff see it
+            self.report_failure(worker.error, during=during)
+            self.set_timer(SYNC_RESTART_S, self._run_sync)
+        elif worker.group == "startup":
+            self.report_failure(worker.error, during=during)
+            self.post_message(RuntimeFailed(f"{type(worker.error).__name__}: {worker.error}", self.settings))
+        else:  # a visit that failed outside its steps: the subscriber is told, and starts again
+            self.tell_failure(worker.error, during=during)
+            self.wipe_session(quietly=True)
+
+    def audit(self, actor: str, action: str, **detail: object) -> None:
+        """An entry in the audit trail, when the store can take it: a full disk, or no store yet,
+        must not stop what is being audited (it is in the log either way)."""
+        from kiosk.store import StorageFull
+
+        if self.store is None:
+            return
+        try:
+            self.store.audit(actor, action, **detail)
+        except StorageFull:
+            log.warning("storage full: %s %s not audited", actor, action)
+
+    def device_event(self, action: str, **detail: object) -> None:
+        """A device event for the audit trail (a camera that failed, a printer that stopped, a
+        key read or worked on): technical words and chip numbers only, never personal data."""
+        self.audit("device", action, **detail)
+
+    # --- in service, or not -------------------------------------------------------------------
     @property
     def out_of_service(self) -> bool:
         """Staff took the kiosk out of service (kept in the store: a restart keeps it so)."""
@@ -211,10 +272,16 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def set_out_of_service(self, paused: bool) -> None:
         """Staff pause the kiosk (subscribers see 暂停服务) or put it back in service."""
+        from kiosk.store import StorageFull
+
         if self.store is None:
             return
-        self.store.set_state(out_of_service="1" if paused else "0")
-        self.store.audit("staff", "out_of_service" if paused else "back_in_service")
+        try:
+            self.store.set_state(out_of_service="1" if paused else "0")
+        except StorageFull as error:
+            self.tell_failure(error, during="out of service" if paused else "back in service")
+            return
+        self.audit("staff", "out_of_service" if paused else "back_in_service")
         self.show_service_state()
 
     def show_service_state(self) -> None:
@@ -232,15 +299,6 @@ class KioskApp(App[None], inherit_bindings=False):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(OutOfServiceScreen(id="out-of-service"))
-
-    def on_queue_changed(self, _: QueueChanged) -> None:
-        self._sync_refresh_queued.clear()
-        if self.store is not None:
-            summary = self.store.sync_summary()
-            self.queue_depth = summary.pending_orders
-            self.blocked_orders = summary.blocked_orders
-            self.backend_online = summary.online
-            self.queue_read += 1
 
     # --- text -------------------------------------------------------------------------------
     def t(self, text: str) -> str:
@@ -275,48 +333,61 @@ class KioskApp(App[None], inherit_bindings=False):
             self.push_screen(StaffPinScreen(id="staff-pin"), signed_in)
 
     def exit_by_staff(self) -> None:
-        if self.store is not None:
-            self.store.audit("staff", "exit")
+        self.audit("staff", "exit")
         self.stop_sync()
         self.exit()
 
     def on_unmount(self) -> None:
         self.stop_sync()
-        if self._backend_client is not None:
-            self._backend_client.close()
-        if self.demo_backend is not None:
-            self.demo_backend.stop()
+        if self.runtime is not None:
+            self.runtime.close()
 
-    # --- the subscriber's journeys ---------------------------------------------------------------
-    def catalog(self) -> Catalog:
-        """The project catalog, read on first need (the settings name the file)."""
-        if self._catalog is None:
-            from kiosk.core.domain.catalog import load_catalog
+    # --- the subscriber's visits ------------------------------------------------------------------
+    def can_start(self, business: Business) -> bool:
+        from kiosk.ui.journey_runner import can_start
 
-            assert self.settings is not None
-            self._catalog = load_catalog(self.settings.catalog_path)
-        return self._catalog
+        return can_start(business)
 
     def start_business(self, business: Business) -> None:
         """Walk a business from sign-in to receipt."""
         from kiosk.services.journey import Journey
-        from kiosk.ui.journey_runner import walk
+        from kiosk.ui.journey_runner import Visit, walk
 
-        self._start_subscriber_visit(lambda: walk(self, Journey.begin(business)), business.code.value)
+        self._start_subscriber_visit(
+            lambda runtime: walk(Visit(self.kiosk, runtime), Journey.begin(business)), business.code
+        )
 
     def start_order_query(self) -> None:
-        from kiosk.screens.order_query import query_orders
+        from kiosk.ui.journey_runner import Visit
+        from kiosk.ui.order_query import query_orders
 
-        self._start_subscriber_visit(lambda: query_orders(self), ORDER_QUERY_VISIT)
+        self._start_subscriber_visit(
+            lambda runtime: query_orders(Visit(self.kiosk, runtime)), ORDER_QUERY_VISIT
+        )
 
-    def _start_subscriber_visit(self, visit: Callable[[], Awaitable[object]], counted_as: str) -> None:
+    @property
+    def kiosk(self) -> Kiosk:
+        """This app as its screens and visits see it (kiosk/screens/base.py): typed so, mypy
+        checks here that the app is all they expect of it."""
+        return self
+
+    def _start_subscriber_visit(
+        self, visit: Callable[[KioskRuntime], Awaitable[object]], counted_as: str
+    ) -> None:
         """Run a subscriber's visit from the home screen, then forget them. A second tap while
-        one runs does nothing (an exclusive worker would cancel the first, mid-step). The day's
-        visits are counted per business for staff (a number, nothing about who)."""
-        if not self.visit_underway:
-            if self.store is not None:
-                self.store.count_visit(counted_as, date.today().isoformat())
-            self._visit(visit)
+        one runs does nothing (an exclusive worker would cancel the first, mid-step); nothing
+        starts before the kiosk's parts are open. The day's visits are counted per business for
+        staff (a number, nothing about who; best effort, like the audit)."""
+        from kiosk.store import StorageFull
+
+        runtime = self.runtime
+        if runtime is None or self.visit_underway:
+            return
+        try:
+            runtime.store.count_visit(counted_as, date.today().isoformat())
+        except StorageFull:
+            log.warning("storage full: visit not counted")
+        self._visit(lambda: visit(runtime))
 
     @property
     def visit_underway(self) -> bool:
@@ -329,63 +400,6 @@ class KioskApp(App[None], inherit_bindings=False):
             await self.pop_screen()
         await visit()
         self.wipe_session(quietly=True)
-
-    # --- the backend, for the subscriber's own calls ---------------------------------------------
-    def backend_client(self) -> BackendClient:
-        """The client for calls a subscriber waits on (sign-in, orders, payment), made on first
-        use; call it from a worker. Raises Refused when the kiosk is not enrolled."""
-        from kiosk.backend_client.errors import Refused
-        from kiosk.backend_client.runtime import open_backend_client
-        from kiosk.core.signing import CredentialsError
-
-        with self._backend_client_made:
-            if self._backend_client is None:
-                if self.settings is None:
-                    raise Refused(Text("终端尚未就绪，请稍候"))
-                try:
-                    self._backend_client = open_backend_client(self.settings, self.where)
-                except CredentialsError as error:
-                    raise Refused(
-                        Text("本终端尚未在服务器注册，请联系大厅工作人员"), code=str(error)
-                    ) from None
-            return self._backend_client
-
-    def key_slot(self) -> KeySlot:
-        """The key slot, its module opened on first use (call it from a worker)."""
-        from kiosk.services.key_slot import KeySlot
-
-        with self._key_slot_made:
-            if self._key_slot is None:
-                assert self.settings is not None
-                self._key_slot = KeySlot(
-                    self.settings, self.where, fetch_chain=lambda: self.backend_client().ca_chain()
-                )
-            return self._key_slot
-
-    def demo_sms(self, phone: str) -> str:
-        """In the demo only: the last SMS the reference backend 'sent' to `phone`, shown on
-        screen because the demo has no phone. Empty outside the demo."""
-        if self.demo_backend is None:
-            return ""
-        return self.demo_backend.last_sms(phone)
-
-    def device_event(self, action: str, **detail: object) -> None:
-        """A device event for the audit trail (a camera that failed, a printer that stopped, a
-        key read or worked on): technical words and chip numbers only, never personal data."""
-        if self.store is None:
-            return
-        from kiosk.store import StorageFull
-
-        try:
-            self.store.audit("device", action, **detail)
-        except StorageFull:  # the event is in the log; a full disk must not stop the visit
-            self.log.warning("storage full: device event not audited", action=action)
-
-    def stop_sync(self) -> None:
-        """The sync finishes the request in hand and stops; what it had not confirmed stays
-        queued in the store and goes out with the next start."""
-        if self.sync is not None:
-            self.sync.stop()
 
     # --- idle watch ---------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -459,9 +473,9 @@ class KioskApp(App[None], inherit_bindings=False):
             self.language = self.settings.language
         self.note_activity()
         self.post_message(QueueChanged())
-        if self.store is not None and not quietly and audited:
-            self.store.audit("kiosk", "session_wiped")
+        if not quietly and audited:
+            self.audit("kiosk", "session_wiped")
 
 
-def run(home: str | Path | None = None, *, demo: bool = False) -> None:
+def run(home: str | Path | None = None, *, demo: DemoStarter | None = None) -> None:
     KioskApp(where=locations(home), demo=demo).run()

@@ -2,37 +2,87 @@
 the order's draft at once (so a power cut, the idle countdown or 上一步 loses nothing), and
 turned into the Outcome that moves the journey on.
 
-Each step is one small async function in STEP_SCREENS; the seven businesses share them."""
+Each step is one small async function in STEP_SCREENS; the seven businesses share them. Each
+gets the Visit: the app to show screens on, and the kiosk's parts, open for the whole visit.
+
+The error net, for a visit: a step that fails (its screen's worker, or saving its answer, say on
+a full disk) is said in one plain sentence; then the step is shown again from what was saved,
+or the subscriber leaves. The draft stays either way until they do."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.core.domain.businesses import Business, BusinessCode, Section
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.fees import quote
 from kiosk.core.domain.steps import STEPS, Step
 from kiosk.core.i18n import Text
+from kiosk.screens.base import KioskMixin, ScreenFailed
 from kiosk.services.journey import Journey, Outcome, SignedIn
 
 if TYPE_CHECKING:
-    from kiosk.core.contract import CertificateSummary
+    from textual.screen import Screen
+
     from kiosk.core.domain.forms import FormValues
     from kiosk.devices.forms.render import PrintedForm
-    from kiosk.screens.choose import Choice
-    from kiosk.screens.printing import FormToPrint
-    from kiosk.services.order_list import OrderEntry
-    from kiosk.store import OrderRecord, Store
-    from kiosk.ui.app import KioskApp
+    from kiosk.screens.base import Kiosk
+    from kiosk.services.choices import Choice
+    from kiosk.services.printouts import FormToPrint
+    from kiosk.services.runtime import KioskRuntime
+    from kiosk.store import OrderRecord
 
-StepRunner = Callable[["KioskApp", Journey], Awaitable[Outcome]]
+ResultT = TypeVar("ResultT")
 
 
-async def walk(app: KioskApp, journey: Journey) -> bool:
+@dataclass(frozen=True)
+class Visit:
+    """What a step works with: the app that shows its screen, and the kiosk's parts."""
+
+    kiosk: Kiosk
+    runtime: KioskRuntime
+
+    async def show(self, screen: Screen[ResultT]) -> ResultT:
+        """Push `screen` and wait for its answer. Raises ScreenFailed when one of its workers
+        failed: the step fails with it, into the error net."""
+        if isinstance(screen, KioskMixin):  # every screen of the kiosk's is
+            screen.awaited_by_visit = True
+        answer = await self.kiosk.push_screen_wait(screen)
+        if isinstance(answer, ScreenFailed):
+            raise answer
+        return answer
+
+    async def failed(self, error: BaseException, *, during: str) -> Outcome:
+        """The error net for a visit: logged and audited, said to the subscriber, who tries the
+        step again (from what was saved) or leaves."""
+        from kiosk.screens.failure import FailureScreen
+
+        if isinstance(error, ScreenFailed):  # the screen's own worker: name what it was doing
+            during = error.during
+        cause = error.error if isinstance(error, ScreenFailed) else error
+        sentence = self.kiosk.report_failure(cause, during=during)
+        again = await self.kiosk.push_screen_wait(FailureScreen(sentence, id="failure"))
+        return Outcome.AGAIN if again else Outcome.LEAVE
+
+    def printout(self, order_id: str, form: PrintedForm) -> FormToPrint:
+        from kiosk.services.printouts import order_form
+
+        return order_form(self.runtime, order_id, form, self.kiosk.language)
+
+
+StepRunner = Callable[[Visit, Journey], Awaitable[Outcome]]
+
+
+async def walk(visit: Visit, journey: Journey) -> bool:
     """Show the journey's steps until it completes (True) or the subscriber leaves (False)."""
     while (step := journey.step) is not None:
-        journey.go(await STEP_SCREENS[step](app, journey))
+        try:
+            outcome = await STEP_SCREENS[step](visit, journey)
+        except Exception as error:  # the net: whatever failed, the visit goes on
+            outcome = await visit.failed(error, during=f"step {step.value}")
+        journey.go(outcome)
     return journey.completed
 
 
@@ -45,55 +95,53 @@ def can_start(business: Business) -> bool:
 
 
 # --- the steps --------------------------------------------------------------------------------------
-async def sign_in(app: KioskApp, journey: Journey) -> Outcome:
+async def sign_in(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.screens.sign_in import SignInScreen
     from kiosk.screens.step import LEAVE_QUESTION, ConfirmScreen
 
     if journey.subscriber is not None:  # back here from the next step: signing in again is pointless
-        leave = await app.push_screen_wait(ConfirmScreen(LEAVE_QUESTION, id="confirm-leave"))
+        leave = await visit.show(ConfirmScreen(LEAVE_QUESTION, id="confirm-leave"))
         return Outcome.LEAVE if leave else Outcome.NEXT
-    signed: SignedIn | None = await app.push_screen_wait(SignInScreen(journey.business.title))
+    signed: SignedIn | None = await visit.show(SignInScreen(journey.business.title))
     if signed is None:
         return Outcome.BACK
     journey.subscriber = signed
-    app.session.subscriber_phone = signed.owner.phone
+    visit.kiosk.session.subscriber_phone = signed.owner.phone
     return Outcome.NEXT
 
 
-async def insert_token(app: KioskApp, journey: Journey) -> Outcome:
+async def insert_token(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.core.domain.businesses import BUSINESSES
     from kiosk.screens.insert_key import InsertKeyScreen
     from kiosk.services.key_check import unit_on_certificate
 
+    store = visit.runtime.store
     screen = InsertKeyScreen(journey.heading(), journey.business.code)
-    outcome, check, switch_to = await app.push_screen_wait(screen)
-    store = app.store
-    assert store is not None
+    outcome, check, switch_to = await visit.show(screen)
     if switch_to is not None:  # the key suits another business better: go on with that one
         journey.switch(BUSINESSES[switch_to], store)
         return Outcome.AGAIN
     if outcome is not Outcome.NEXT or check is None:
-        return outcome  # type: ignore[no-any-return]
+        return outcome
     journey.token_serial = check.info.serial
     journey.unit_on_key = unit_on_certificate(check)
     journey.key_expired = check.expired
-    _, order = _draft(app, journey)
+    order = _draft(visit, journey)
     store.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
     return Outcome.NEXT
 
 
-async def select_order(app: KioskApp, journey: Journey) -> Outcome:
+async def select_order(visit: Visit, journey: Journey) -> Outcome:
     """改派: which of the subscriber's orders is to be sent another way."""
     from kiosk.screens.choose import ChooseScreen
 
-    signed = journey.subscriber
-    assert signed is not None and app.store is not None
-    store = app.store
+    signed, store = journey.signed_in, visit.runtime.store
 
     def load() -> list[Choice]:
+        from kiosk.services.choices import order_choice
         from kiosk.services.order_list import entries_of, fetch_orders
 
-        views = fetch_orders(app.backend_client(), store, signed)
+        views = fetch_orders(visit.runtime.backend_client(), store, signed)
         entries = entries_of(store, signed.owner.phone, views)
         return [order_choice(entry) for entry in entries if entry.can_redirect]
 
@@ -106,26 +154,26 @@ async def select_order(app: KioskApp, journey: Journey) -> Outcome:
         chosen=journey.redirect_of,
         id="select-order",
     )
-    outcome, chosen = await app.push_screen_wait(screen)
+    outcome, chosen = await visit.show(screen)
     if chosen is not None:
         journey.redirect_of = chosen
         if journey.order_id is not None:  # came back to pick another: the draft follows
             store.update_draft(journey.order_id, redirect_of=chosen)
-    return outcome  # type: ignore[no-any-return]
+    return outcome
 
 
-async def select_certificate(app: KioskApp, journey: Journey) -> Outcome:
+async def select_certificate(visit: Visit, journey: Journey) -> Outcome:
     """证书注销: which of the unit's keys was lost (the CA revokes that key's certificates)."""
     from kiosk.screens.choose import ChooseScreen
 
-    store, order = _draft(app, journey)
-    signed = journey.subscriber
-    assert signed is not None
+    order, signed = _draft(visit, journey), journey.signed_in
     form = order.form or {}
     unit_code = (form.get(Section.CERTIFICATE.value) or form.get(Section.UNIT.value) or {}).get("uscc", "")
 
     def load() -> list[Choice]:
-        keys = app.backend_client().unit_certificates(unit_code, signed.session_token)
+        from kiosk.services.choices import certificate_choice
+
+        keys = visit.runtime.backend_client().unit_certificates(unit_code, signed.session_token)
         return [certificate_choice(key) for key in keys]
 
     screen = ChooseScreen(
@@ -137,51 +185,52 @@ async def select_certificate(app: KioskApp, journey: Journey) -> Outcome:
         chosen=order.token_serial,
         id="select-certificate",
     )
-    outcome, chosen = await app.push_screen_wait(screen)
+    outcome, chosen = await visit.show(screen)
     if chosen is not None:
         journey.token_serial = chosen
-        store.update_draft(order.id, token_serial=chosen)
-    return outcome  # type: ignore[no-any-return]
+        visit.runtime.store.update_draft(order.id, token_serial=chosen)
+    return outcome
 
 
-async def select_project(app: KioskApp, journey: Journey) -> Outcome:
+async def select_project(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.screens.project import ProjectScreen
 
-    store, order = _draft(app, journey)
-    screen = ProjectScreen(journey.heading(), journey.business, app.catalog(), order.project)
-    outcome, selection = await app.push_screen_wait(screen)
+    order, catalog = _draft(visit, journey), visit.runtime.catalog()
+    screen = ProjectScreen(journey.heading(), journey.business, catalog, order.project)
+    outcome, selection = await visit.show(screen)
     if selection is not None:
-        fee = quote(journey.business, app.catalog(), selection.certificate_types).total_fen
-        store.update_draft(order.id, project=selection, fee_fen=fee)
-    return outcome  # type: ignore[no-any-return]
+        fee = quote(journey.business, catalog, selection.certificate_types).total_fen
+        visit.runtime.store.update_draft(order.id, project=selection, fee_fen=fee)
+    return outcome
 
 
-async def enter_info(app: KioskApp, journey: Journey) -> Outcome:
+async def enter_info(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.core.domain.samples import sample_form
     from kiosk.screens.info_entry import InfoEntryScreen
 
-    store, order = _draft(app, journey)
-    form = order.form or _prefill(journey)
+    order = _draft(visit, journey)
     screen = InfoEntryScreen(
         journey.heading(),
         journey.business.sections,
-        form,
+        journey.unsaved_form or order.form or _prefill(journey),
         rejected=journey.rejected_fields,
-        sample=sample_form(journey.business.code) if app.demo else None,
+        sample=sample_form(journey.business.code) if visit.runtime.demo is not None else None,
         notice=_info_notice(journey),
-        earlier=None if order.form else _earlier_form_reader(app, journey),
+        earlier=None if order.form else _earlier_form_reader(visit, journey),
     )
-    outcome, typed = await app.push_screen_wait(screen)
+    outcome, typed = await visit.show(screen)
     fee = None
     if order.project is None:  # a business without a project: its fee does not depend on one
-        fee = quote(journey.business, app.catalog(), ()).total_fen
-    store.update_draft(order.id, form=typed, fee_fen=fee)
-    if outcome is Outcome.NEXT and await _renewal_needs_change_first(app, journey, typed):
+        fee = quote(journey.business, visit.runtime.catalog(), ()).total_fen
+    journey.unsaved_form = typed  # until the draft has it: shown again if saving fails
+    visit.runtime.store.update_draft(order.id, form=typed, fee_fen=fee)
+    journey.unsaved_form = None
+    if outcome is Outcome.NEXT and await _renewal_needs_change_first(visit, journey, typed):
         return Outcome.AGAIN
-    return outcome  # type: ignore[no-any-return]
+    return outcome
 
 
-async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: FormValues) -> bool:
+async def _renewal_needs_change_first(visit: Visit, journey: Journey, typed: FormValues) -> bool:
     """The manual: a unit whose information changed does 证书变更 before 证书更新. A renewal
     whose unit is not the certificate's says so and, if the subscriber agrees, becomes a change
     (what was typed is kept). An expired certificate cannot be changed (a change keeps its
@@ -199,78 +248,74 @@ async def _renewal_needs_change_first(app: KioskApp, journey: Journey, typed: Fo
         "单位名称或统一社会信用代码与证书不一致。单位信息已变更的，须先办理“证书变更”，"
         "再办理证书更新。现在改为办理证书变更吗？"
     )
-    switch = await app.push_screen_wait(
+    switch = await visit.show(
         ConfirmScreen(question, yes=Text("改为办理证书变更"), no=Text("返回修改"), id="confirm-change-first")
     )
     if switch:
-        assert app.store is not None
-        journey.switch(BUSINESSES[BusinessCode.CHANGE], app.store)
+        journey.switch(BUSINESSES[BusinessCode.CHANGE], visit.runtime.store)
     return True
 
 
-async def review(app: KioskApp, journey: Journey) -> Outcome:
+async def review(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.screens.review import ReviewScreen
 
-    _, order = _draft(app, journey)
-    documents = _documents(app, journey)
+    order = _draft(visit, journey)
     screen = ReviewScreen(
         journey.heading(),
         journey.business,
-        app.catalog(),
+        visit.runtime.catalog(),
         order.form,
         order.project,
         order.fee_fen,
-        documents,
+        _documents(visit, journey),
         acts_on=_acts_on(order, journey),
     )
-    return await app.push_screen_wait(screen)  # type: ignore[no-any-return]
+    return await visit.show(screen)
 
 
-async def print_forms(app: KioskApp, journey: Journey) -> Outcome:
+async def print_forms(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.devices.forms.render import forms_to_sign
     from kiosk.screens.printing import PrintFormsScreen
 
-    _, order = _draft(app, journey)
-    forms = [printable(app, order.id, form) for form in forms_to_sign(journey.business)]
-    await app.push_screen_wait(PrintFormsScreen(forms, title=journey.heading()))
+    order = _draft(visit, journey)
+    forms = [visit.printout(order.id, form) for form in forms_to_sign(journey.business)]
+    await visit.show(PrintFormsScreen(forms, title=journey.heading()))
     return Outcome.NEXT  # 稍后打印 too: a form printed earlier, or brought filled in, will do
 
 
-async def capture_documents(app: KioskApp, journey: Journey) -> Outcome:
+async def capture_documents(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.screens.capture import DocumentCaptureScreen
 
-    _, order = _draft(app, journey)
-    documents = tuple(journey.rejected_documents) or _documents(app, journey)
+    order = _draft(visit, journey)
+    documents = tuple(journey.rejected_documents) or _documents(visit, journey)
     screen = DocumentCaptureScreen(
         documents, order_id=order.id, title=journey.heading(), retake=journey.rejected_documents
     )
-    done: bool = await app.push_screen_wait(screen)
+    done = await visit.show(screen)
     return Outcome.NEXT if done else Outcome.BACK
 
 
-async def submit(app: KioskApp, journey: Journey) -> Outcome:
+async def submit(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.screens.submit import SubmitScreen
 
-    _, order = _draft(app, journey)
-    screen = SubmitScreen(journey.heading(), journey.business, order.id, _documents(app, journey))
-    return await app.push_screen_wait(screen)  # type: ignore[no-any-return]
+    order = _draft(visit, journey)
+    screen = SubmitScreen(journey.heading(), journey.business, order.id, _documents(visit, journey))
+    return await visit.show(screen)
 
 
-async def receipt(app: KioskApp, journey: Journey) -> Outcome:
-    _, order = _draft(app, journey)
-    await print_receipt(app, order.id, journey.heading())
+async def receipt(visit: Visit, journey: Journey) -> Outcome:
+    order = _draft(visit, journey)
+    await print_receipt(visit, order.id, journey.heading())
     return Outcome.NEXT
 
 
-async def print_receipt(app: KioskApp, order_id: str, heading: Text) -> bool:
+async def print_receipt(visit: Visit, order_id: str, heading: Text) -> bool:
     """The receipt of `order_id` as things stand, in the subscriber's language (also from 订单查询)."""
     from kiosk.devices.forms.render import PrintedForm
     from kiosk.screens.printing import PrintFormsScreen
 
-    done: bool = await app.push_screen_wait(
-        PrintFormsScreen([printable(app, order_id, PrintedForm.RECEIPT)], title=heading, id="print-receipt")
-    )
-    return done
+    receipt = visit.printout(order_id, PrintedForm.RECEIPT)
+    return await visit.show(PrintFormsScreen([receipt], title=heading, id="print-receipt"))
 
 
 RESUMED_FROM_ORDER_QUERY = frozenset({Step.PAY, Step.DOWNLOAD_CERT, Step.UNLOCK_TOKEN})
@@ -291,60 +336,15 @@ STEP_SCREENS: dict[Step, StepRunner] = {
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-def order_choice(entry: OrderEntry) -> Choice:
-    """An order as 改派 lists it: what, when, its state, and how its key goes now."""
-    from kiosk.core.domain.businesses import BUSINESSES
-    from kiosk.core.domain.status import STATUS_TITLES
-    from kiosk.screens.choose import Choice
-    from kiosk.services.order_list import local_day, shipment_lines
-
-    line = Text(
-        "{business} · {day} · {status} · 订单号{order}",
-        business=BUSINESSES[entry.business].title,
-        day=local_day(entry.created_at),
-        status=STATUS_TITLES[entry.status],
-        order=entry.order_id[:8],
-    )
-    return Choice(entry.order_id, [line, *shipment_lines(entry)])
-
-
-def certificate_choice(key: CertificateSummary) -> Choice:
-    from kiosk.screens.choose import Choice
-    from kiosk.services.key_check import certificate_lines
-
-    return Choice(key.token_serial, certificate_lines(key.token_serial, key))
-
-
-def printable(app: KioskApp, order_id: str, form: PrintedForm) -> FormToPrint:
-    """A form of the order, rendered when the printer worker gets to it (from the store as it is
-    then: the receipt says 'queued' or 'received' truthfully)."""
-    from kiosk.devices.forms.content import FormContent
-    from kiosk.devices.forms.render import render
-    from kiosk.devices.printer.job import PrintRequest
-    from kiosk.devices.printer.runtime import follow_url
-    from kiosk.screens.printing import FormToPrint
-
-    store, settings, catalog, language = app.store, app.settings, app.catalog(), app.language
-    assert store is not None and settings is not None
-
-    def make() -> PrintRequest:
-        order = store.order(order_id)
-        content = FormContent.of(order, catalog, follow_url(settings, order_id))
-        return PrintRequest(f"{order_id} {form.value}", render(form, content, language))
-
-    return FormToPrint(form.label, make)
-
-
-def _draft(app: KioskApp, journey: Journey) -> tuple[Store, OrderRecord]:
-    store = app.store
-    assert store is not None
+def _draft(visit: Visit, journey: Journey) -> OrderRecord:
+    store = visit.runtime.store
     order_id = journey.draft(store)
     if not journey.is_resubmission:
-        app.session.order_id = order_id  # the idle wipe discards it while it is a draft
-    return store, store.order(order_id)
+        visit.kiosk.session.order_id = order_id  # the idle wipe discards it while it is a draft
+    return store.order(order_id)
 
 
-def _earlier_form_reader(app: KioskApp, journey: Journey) -> Callable[[], FormValues] | None:
+def _earlier_form_reader(visit: Visit, journey: Journey) -> Callable[[], FormValues] | None:
     """For a key's business: reads what the subscriber typed for the key's unit last time. The
     backend keeps it; the kiosk does not (it purges personal data once the backend has it). It
     needs the subscriber's session: signed in by staff while offline, there is nothing to read."""
@@ -355,7 +355,7 @@ def _earlier_form_reader(app: KioskApp, journey: Journey) -> Callable[[], FormVa
     session = signed.session_token
 
     def read() -> FormValues:
-        return app.backend_client().earlier_form(uscc, session).form
+        return visit.runtime.backend_client().earlier_form(uscc, session).form
 
     return read
 
@@ -391,8 +391,8 @@ def _acts_on(order: OrderRecord, journey: Journey) -> list[Text]:
     return lines
 
 
-def _documents(app: KioskApp, journey: Journey) -> tuple[DocumentKind, ...]:
-    return app.catalog().documents_for(journey.business.code, journey.business.documents)
+def _documents(visit: Visit, journey: Journey) -> tuple[DocumentKind, ...]:
+    return visit.runtime.catalog().documents_for(journey.business.code, journey.business.documents)
 
 
 def _prefill(journey: Journey) -> dict[str, dict[str, str]]:

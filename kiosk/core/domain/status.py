@@ -43,6 +43,18 @@ STATUS_TITLES: dict[OrderStatus, Text] = {
     OrderStatus.CANCELLED: Text("已取消"),
 }
 
+# What a subscriber can do with an order in each state (order query resumes these).
+NEXT_ACTIONS: dict[OrderStatus, Text] = {
+    OrderStatus.AWAITING_REVIEW: Text("等待审核，一般1个工作日内完成"),
+    OrderStatus.REJECTED: Text("查看驳回原因，只修改被驳回的信息或资料后重新提交"),
+    OrderStatus.AWAITING_PAYMENT: Text("付款：微信或支付宝扫码"),
+    OrderStatus.AWAITING_SHIPMENT: Text("等待发货或到大厅自提；可办理改派"),
+    OrderStatus.AWAITING_DOWNLOAD: Text("插入证书，验证密码后下载新证书"),
+    OrderStatus.AWAITING_UNLOCK: Text("插入证书，设置新密码"),
+    OrderStatus.COMPLETED: Text("已完成；邮寄的订单可查看物流单号"),
+    OrderStatus.CANCELLED: Text("订单已取消"),
+}
+
 # After approval an order waits for payment (unless free), then for its fulfilment.
 FULFILMENT_STATES = frozenset(
     {

@@ -33,10 +33,10 @@ class StatusLine(KioskMixin, Horizontal):
         yield Tile("·", id="staff-entry", classes="discreet")
 
     def on_mount(self) -> None:
-        self.watch(self.kiosk, "queue_depth", self._refresh, init=False)
-        self.watch(self.kiosk, "backend_online", self._refresh, init=False)
-        self.watch(self.kiosk, "blocked_orders", self._refresh, init=False)
-        self.watch(self.kiosk, "settings_version", self._refresh, init=False)
+        self.watch(self.app, "queue_depth", self._refresh, init=False)
+        self.watch(self.app, "backend_online", self._refresh, init=False)
+        self.watch(self.app, "blocked_orders", self._refresh, init=False)
+        self.watch(self.app, "settings_version", self._refresh, init=False)
 
     def _texts(self) -> tuple[str, str]:
         kiosk = self.kiosk

@@ -1,39 +1,33 @@
-"""订单查询: after sign-in, the subscriber's orders with their state in plain words (资料待审核;
-审核驳回 and why; 待付款; 待发货; 完成 with the carrier and tracking number), and what can be done
-next: pay, fix what the reviewer rejected and submit again, print the receipt again.
-
-`query_orders` walks it from a worker: the list, then whichever action the subscriber chose,
-then the list again (read afresh), until they go home."""
+"""订单查询's list: after sign-in, the subscriber's orders with their state in plain words
+(资料待审核; 审核驳回 and why; 待付款; 待发货; 完成 with the carrier and tracking number), and what
+can be done next: pay, fix what the reviewer rejected and submit again, print the receipt
+again. It answers with the action chosen; kiosk/ui/order_query.py walks the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section, business
+from kiosk.core.domain.businesses import BUSINESSES, Section
 from kiosk.core.domain.documents import DOCUMENTS, DocumentKind
 from kiosk.core.domain.fees import format_yuan
 from kiosk.core.domain.forms import field_spec
-from kiosk.core.domain.status import STATUS_TITLES, OrderStatus
+from kiosk.core.domain.status import NEXT_ACTIONS, STATUS_TITLES, OrderStatus
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
-from kiosk.screens.guides import NEXT_ACTIONS
 from kiosk.screens.messages import OrdersListed
 from kiosk.screens.widgets.pane import Pane
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.screens.widgets.tile import Tile
-from kiosk.services.journey import Journey, SignedIn
+from kiosk.services.journey import SignedIn
 from kiosk.services.order_list import OrderEntry, local_day, shipment_lines
-
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
 
 QUERY_TITLE = Text("订单查询")
 QUEUED = Text("已保存在本机，联网后自动提交")
@@ -44,46 +38,6 @@ Action = Literal["pay", "fix", "receipt", "download", "unlock", "redirect"]
 class OrderAction:
     action: Action
     entry: OrderEntry
-
-
-async def query_orders(app: KioskApp) -> None:
-    from kiosk.screens.payment import PaymentScreen
-    from kiosk.screens.sign_in import SignInScreen
-    from kiosk.ui.journey_runner import print_receipt, walk
-
-    signed: SignedIn | None = await app.push_screen_wait(SignInScreen(QUERY_TITLE))
-    if signed is None:
-        return
-    app.session.subscriber_phone = signed.owner.phone
-    while True:
-        chosen: OrderAction | None = await app.push_screen_wait(OrdersScreen(signed))
-        if chosen is None:
-            return
-        entry = chosen.entry
-        title = business(entry.business).title
-        if chosen.action == "pay":
-            heading = Text("{business} · 付款", business=title)
-            after = NEXT_ACTIONS[business(entry.business).fulfilled_as]
-            await app.push_screen_wait(
-                PaymentScreen(heading, entry.order_id, entry.fee_fen, signed.session_token, after=after)
-            )
-        elif chosen.action == "download":
-            from kiosk.screens.download import DownloadScreen
-
-            heading = Text("{business} · 下载证书", business=title)
-            await app.push_screen_wait(DownloadScreen(heading, entry, signed.session_token))
-        elif chosen.action == "unlock":
-            from kiosk.screens.unlock import UnlockScreen
-
-            heading = Text("{business} · 解锁", business=title)
-            await app.push_screen_wait(UnlockScreen(heading, entry, signed.session_token))
-        elif chosen.action == "redirect":
-            await walk(app, Journey.redirecting(business(BusinessCode.REDIRECT), signed, entry.order_id))
-        elif chosen.action == "fix":
-            journey = Journey.resubmission(business(entry.business), signed, entry.order_id, entry.rejection)
-            await walk(app, journey)
-        else:
-            await print_receipt(app, entry.order_id, Text("{business} · 补打回执", business=title))
 
 
 class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
@@ -194,10 +148,9 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         from kiosk.backend_client.errors import BackendError
         from kiosk.services.order_list import fetch_orders
 
-        store = self.kiosk.store
-        assert store is not None
+        store = self.runtime.store
         try:
-            views = fetch_orders(self.kiosk.backend_client(), store, self.signed)
+            views = fetch_orders(self.runtime.backend_client(), store, self.signed)
         except BackendError as error:
             self.post_message(OrdersListed(None, error))
             return
@@ -207,8 +160,7 @@ class OrdersScreen(KioskMixin, Screen[OrderAction | None]):
         from kiosk.backend_client.errors import Offline
         from kiosk.services.order_list import entries_of
 
-        store = self.kiosk.store
-        assert store is not None
+        store = self.runtime.store
         self.entries = entries_of(store, self.signed.owner.phone, message.views or [])
         self.loaded = True
         error = message.error
