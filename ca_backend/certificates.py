@@ -15,7 +15,7 @@ from ca_backend.errors import ApiError, conflict, unprocessable
 from ca_backend.orders import Caller, Orders
 from ca_backend.pki import CertificateAuthority, CsrError, Issued, SubjectInfo
 from kiosk.core.contract import CertificateIssued, CertificateRequest, CertificateSummary, OrderView
-from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.businesses import NewCertificate, Section, business
 from kiosk.core.domain.catalog import Catalog, ProjectSelection
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.domain.subjects import serial_hex
@@ -174,13 +174,14 @@ class Certificates:
             raise unprocessable("no_subject", Text("订单缺少单位名称或统一社会信用代码，无法签发证书"))
         province = locality = "重庆"
         unit_title, validity, until = "数字证书", DEFAULT_VALIDITY_DAYS, None
-        types = self.catalog.renewal_types if order.business is BusinessCode.RENEWAL else ()
+        downloads = business(order.business).downloads
+        types = self.catalog.renewal_types if downloads is NewCertificate.RENEWED else ()
         if replaced is not None:
             old = x509.load_pem_x509_certificate(replaced["pem"].encode())
             unit_title = _attribute(old, NameOID.ORGANIZATIONAL_UNIT_NAME) or unit_title
             locality = _attribute(old, NameOID.LOCALITY_NAME) or locality
             province = _attribute(old, NameOID.STATE_OR_PROVINCE_NAME) or province
-            if order.business is BusinessCode.CHANGE:
+            if downloads is NewCertificate.CHANGED:
                 until = old.not_valid_after_utc
                 if until <= datetime.now(UTC):
                     raise conflict("replaced_expired", Text("原证书已过期，不能变更，请办理“证书更新”"))

@@ -29,7 +29,7 @@ from kiosk.core.contract import (
     Rejection,
     Shipment,
 )
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.businesses import BUSINESSES, ActsOn, Fulfilment, Section
 from kiosk.core.domain.catalog import Catalog, ProjectSelection
 from kiosk.core.domain.documents import DOCUMENTS, MAX_DOCUMENT_BYTES, DocumentKind
 from kiosk.core.domain.fees import quote
@@ -86,7 +86,7 @@ class Orders:
             existing = conn.execute("select * from orders where order_id = ?", (order_id,)).fetchone()
             if existing is not None:
                 # The same UUID again (a retry, a restart, a duplicate): that order, forever.
-                if not self._visible(existing, caller) or existing["business"] != business.code.value:
+                if not self._visible(existing, caller) or existing["business"] != business.code:
                     raise conflict("order_id_taken", Text("订单号已被另一笔订单使用"))
                 return self._view(conn, existing), False
             if request.redirect_of is not None:
@@ -97,15 +97,15 @@ class Orders:
                     raise not_found(Text("没有找到要改派的订单"))
                 shipment = json.loads(target["shipment"]) if target["shipment"] else {}
                 if not can_redirect(
-                    BusinessCode(target["business"]),
+                    target["business"],
                     OrderStatus(target["status"]),
                     shipment.get("method"),
                     shipment.get("tracking_number"),
                 ):
                     raise conflict("not_redirectable", Text("该订单当前不能改派"))
-            elif business.code is BusinessCode.REDIRECT:
+            elif business.acts_on is ActsOn.ORDER:
                 raise unprocessable("no_redirect_target", Text("改派须指明要改派的订单"))
-            if business.code is BusinessCode.REVOKE and not request.token_serial:
+            if business.acts_on is ActsOn.NAMED_KEY and not request.token_serial:
                 # Naming the unit alone would revoke every key it holds, the ones still in use too.
                 raise unprocessable("no_revoke_target", Text("证书注销须指明要注销的证书盘"))
             conn.execute(
@@ -115,7 +115,7 @@ class Orders:
                 " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     order_id,
-                    business.code.value,
+                    business.code,
                     OrderStatus.DRAFT.value,
                     owner.id if owner else None,
                     caller.device_id,
@@ -289,7 +289,7 @@ class Orders:
                 return self._view(conn, row)  # a retry of a submission already taken
             if revision > row["submissions"] + 1:
                 raise conflict("revision_gap", Text("提交次序不符，请联系工作人员"))
-            business = BUSINESSES[BusinessCode(row["business"])]
+            business = BUSINESSES[row["business"]]
             form = self._open_form(order_id, row["form_sealed"])
             problems: dict[str, Text] = {
                 f"{section.value}.{key}": message
@@ -316,7 +316,7 @@ class Orders:
             )
             return self._view(conn, self._row(conn, order_id))
 
-    def required_documents(self, code: BusinessCode) -> tuple[DocumentKind, ...]:
+    def required_documents(self, code: str) -> tuple[DocumentKind, ...]:
         return self.catalog.documents_for(code, BUSINESSES[code].documents)
 
     # --- review ---------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class Orders:
     def approve(self, order_id: str, reviewer: str) -> OrderView:
         with self.db.write() as conn:
             row = self._row(conn, order_id)
-            business = BUSINESSES[BusinessCode(row["business"])]
+            business = BUSINESSES[row["business"]]
             target = business.status_after_approval(costs_money=row["fee_fen"] > 0)
             self.move(conn, row, target, f"reviewer:{reviewer}", "审核通过")
             return self._view(conn, self._row(conn, order_id))
@@ -359,13 +359,13 @@ class Orders:
 
     def _fulfil(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         """What happens the moment an order reaches its fulfilment (approved and, if it costs, paid)."""
-        code = BusinessCode(row["business"])
-        if code is BusinessCode.REVOKE:
-            self._revoke_for(conn, row)
-        elif code is BusinessCode.REDIRECT:
-            self._redirect(conn, row)
-        elif Section.DELIVERY in BUSINESSES[code].sections:
-            self._plan_shipment(conn, row)
+        fulfil = {
+            Fulfilment.SHIP: self._plan_shipment,
+            Fulfilment.REVOKE: self._revoke_for,
+            Fulfilment.REDIRECT: self._redirect,
+        }.get(BUSINESSES[row["business"]].fulfilment)
+        if fulfil is not None:  # a download or an unlock is done at a kiosk, later
+            fulfil(conn, row)
 
     def _plan_shipment(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         """Paid and waiting: record how the key will reach the subscriber, so 订单查询 can say
@@ -474,7 +474,7 @@ class Orders:
         self.record_event(conn, row["order_id"], OrderStatus(row["status"]), "ca", f"已注销证书{revoked}张")
 
     # --- helpers --------------------------------------------------------------------------------
-    def _fee(self, code: BusinessCode, project: ProjectSelection | None) -> int:
+    def _fee(self, code: str, project: ProjectSelection | None) -> int:
         types = project.certificate_types if project else ()
         try:
             return quote(BUSINESSES[code], self.catalog, types).total_fen
@@ -530,7 +530,7 @@ class Orders:
         )
         self.record_event(conn, row["order_id"], target, actor, note)
         self._notify(conn, row, target, note)
-        if target is BUSINESSES[BusinessCode(row["business"])].fulfilled_as:
+        if target is BUSINESSES[row["business"]].fulfilled_as:
             self._fulfil(conn, self._row(conn, row["order_id"]))
 
     @staticmethod
@@ -596,7 +596,7 @@ class Orders:
         ]
         return OrderView(
             order_id=row["order_id"],
-            business=BusinessCode(row["business"]),
+            business=row["business"],
             status=status,
             status_label=str(status.label),
             status_label_en=status.label.say("en"),

@@ -14,7 +14,7 @@ from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
 from ca_backend.orders import Caller, Orders
 from kiosk.core.contract import Channel, PaymentView, ProviderCallback
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.businesses import BUSINESSES
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
 
@@ -107,7 +107,7 @@ class Payments:
                 (notice.paid_at.isoformat(), notice.transaction_id, notice.payment_id),
             )
             order = conn.execute("select * from orders where order_id = ?", (row["order_id"],)).fetchone()
-            business = BUSINESSES[BusinessCode(order["business"])]
+            business = BUSINESSES[order["business"]]
             self.orders.move(conn, order, business.fulfilled_as, "payment", f"已付款（{row['channel']}）")
             return self._view(self._row(conn, notice.payment_id))
 

@@ -24,7 +24,7 @@ from kiosk.core.contract import (
     UnlockGrant,
     UnlockResult,
 )
-from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import Fulfilment, business
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.domain.token_policy import UnlockRoute, load_token_policy
 from kiosk.core.i18n import Text
@@ -94,7 +94,7 @@ class Tokens:
     # --- grants ---------------------------------------------------------------------------------
     def grant(self, caller: Caller, order_id: str, serial: str) -> UnlockGrant:
         order = self.orders.get(caller, order_id)
-        if order.business is not BusinessCode.UNLOCK:
+        if business(order.business).fulfilment is not Fulfilment.UNLOCK:
             raise conflict("not_unlock", Text("该订单不是解锁业务"))
         if order.status is not OrderStatus.AWAITING_UNLOCK:
             raise conflict("not_unlockable", Text("订单尚未审核通过，不能解锁"))

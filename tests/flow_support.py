@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioButton
 
 from kiosk.config.settings import KioskSettings
-from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.forms import SECTION_FIELDS
 from kiosk.devices.camera import synthetic
 from kiosk.screens.capture import DocumentCaptureScreen
@@ -100,8 +99,8 @@ async def kiosk_at_hall(
 
 
 # --- the steps, as a subscriber takes them ----------------------------------------------------------
-async def start_business(at: AtKiosk, code: BusinessCode) -> None:
-    await tap(at.pilot, f"business-{code.value}")
+async def start_business(at: AtKiosk, code: str) -> None:
+    await tap(at.pilot, f"business-{code}")
     await at.pilot.pause()
     await at.press("#start")
 

@@ -215,7 +215,7 @@ async def test_reissue_charges_the_media_fee_only(
         )
         await at.until(lambda: submit.delivery is Delivery.RECEIVED)
         held = hub.backend.orders.view_of(submit.order_id)
-        assert held.business is BusinessCode.REISSUE and held.fee_fen == 24_000
+        assert held.business == BusinessCode.REISSUE and held.fee_fen == 24_000
 
 
 async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(

@@ -226,7 +226,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
         )
         order_id = await paperwork(at, changed)
         held = store.order(order_id)
-        assert held.business is BusinessCode.CHANGE and held.token_serial == SELF_SERVICE_SERIAL_56
+        assert held.business == BusinessCode.CHANGE and held.token_serial == SELF_SERVICE_SERIAL_56
 
         hub.backend.orders.approve(order_id, "王审核")  # free: straight to 待下载
         await open_orders(at, hub)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from token_support import subject_for
 
 from ca_backend.pki import CertificateAuthority
-from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
 from kiosk.core.domain.samples import SAMPLE_UNIT, sample_form
 from kiosk.core.domain.token_policy import load_token_policy
 from kiosk.devices.token.reading import PinState, TokenInfo, describe_certificate
@@ -36,18 +36,20 @@ def key_with(ca: CertificateAuthority, until: datetime) -> TokenInfo:
 def test_an_expired_certificate_cannot_be_changed_but_can_be_renewed(ca: CertificateAuthority) -> None:
     key = key_with(ca, datetime.now(UTC) - timedelta(minutes=1))
     policy = load_token_policy()
-    change = check_key(key, BusinessCode.CHANGE, policy, [ca.issuing], now=datetime.now(UTC))
+    change = check_key(key, BUSINESSES[BusinessCode.CHANGE], policy, [ca.issuing], now=datetime.now(UTC))
     assert change.expired and not change.usable
     assert change.blocked == "证书已过期，不能变更，请办理“证书更新”：新证书按填写的单位信息签发"
-    assert change.suggested is BusinessCode.RENEWAL
+    assert change.suggested == BusinessCode.RENEWAL
     assert change.blocked is not None and change.blocked.say("en").startswith("The certificate has expired")
-    renewal = check_key(key, BusinessCode.RENEWAL, policy, [ca.issuing], now=datetime.now(UTC))
+    renewal = check_key(key, BUSINESSES[BusinessCode.RENEWAL], policy, [ca.issuing], now=datetime.now(UTC))
     assert renewal.expired and renewal.usable and renewal.suggested is None
 
 
 def test_a_valid_certificate_can_be_changed(ca: CertificateAuthority) -> None:
     key = key_with(ca, datetime.now(UTC) + timedelta(days=200))
-    change = check_key(key, BusinessCode.CHANGE, load_token_policy(), [ca.issuing], now=datetime.now(UTC))
+    change = check_key(
+        key, BUSINESSES[BusinessCode.CHANGE], load_token_policy(), [ca.issuing], now=datetime.now(UTC)
+    )
     assert change.usable and not change.expired and change.suggested is None
 
 
@@ -67,10 +69,12 @@ def test_what_a_change_changes_in_the_subject() -> None:
 def test_an_unlock_of_an_expiring_key_is_not_turned_into_a_renewal(ca: CertificateAuthority) -> None:
     """A renewal needs the PIN the subscriber came to unlock: the expiry is said, no switch offered."""
     key = key_with(ca, datetime.now(UTC) + timedelta(days=10))
-    unlock = check_key(key, BusinessCode.UNLOCK, load_token_policy(), [ca.issuing], now=datetime.now(UTC))
+    unlock = check_key(
+        key, BUSINESSES[BusinessCode.UNLOCK], load_token_policy(), [ca.issuing], now=datetime.now(UTC)
+    )
     assert unlock.usable and unlock.suggested is None
     assert any("建议办理“证书更新”" in finding for finding in unlock.findings)
     renewal_asked_as_change = check_key(
-        key, BusinessCode.CHANGE, load_token_policy(), [ca.issuing], now=datetime.now(UTC)
+        key, BUSINESSES[BusinessCode.CHANGE], load_token_policy(), [ca.issuing], now=datetime.now(UTC)
     )
-    assert renewal_asked_as_change.suggested is BusinessCode.RENEWAL
+    assert renewal_asked_as_change.suggested == BusinessCode.RENEWAL

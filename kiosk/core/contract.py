@@ -4,7 +4,8 @@ and how a device signs a request.
 One module, imported by both sides (ca_backend and kiosk/backend_client), so the two cannot
 drift apart. Plain pydantic; no HTTP library and no Textual.
 
-Statuses are the kiosk's own `OrderStatus`; businesses and documents are the domain's enums.
+Statuses are the kiosk's own `OrderStatus`; documents are the domain's enum; a business is a code
+of the domain's table.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import BusinessCode, is_business
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.status import OrderStatus
 
@@ -49,6 +50,20 @@ FormValues = dict[
     dict[Annotated[str, StringConstraints(max_length=40)], Annotated[str, StringConstraints(max_length=500)]],
 ]
 Channel = Literal["wechat", "alipay"]
+
+
+def _known_business(code: str) -> str:
+    if not is_business(code):
+        raise ValueError(f"no such business: {code!r}")
+    return code
+
+
+# A business's code: any row of the business table (the manual's seven are listed for clients).
+KnownBusiness = Annotated[
+    str,
+    AfterValidator(_known_business),
+    WithJsonSchema({"type": "string", "enum": [code.value for code in BusinessCode], "title": "Business"}),
+]
 
 
 class WireModel(BaseModel):
@@ -106,7 +121,7 @@ class SubscriberClaim(WireModel):
 
 class OrderCreate(WireModel):
     order_id: UUID  # made by the kiosk, permanent: the backend deduplicates on it forever
-    business: BusinessCode
+    business: KnownBusiness
     subscriber: SubscriberClaim | None = None  # ignored when a signed-in subscriber sends it
     form: FormValues = Field(default_factory=dict)
     project: ProjectWire | None = None
@@ -150,7 +165,7 @@ class AttachmentInfo(WireModel):
 
 class OrderView(WireModel):
     order_id: UUID
-    business: BusinessCode
+    business: KnownBusiness
     status: OrderStatus
     status_label: str
     status_label_en: str

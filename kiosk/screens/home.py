@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.businesses import BUSINESSES, business
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets.plain import Static
@@ -24,8 +24,8 @@ class HomeScreen(KioskScreen):
             yield Tile(other, id="language")
         yield Static(self.t(Text("请选择要办理的业务")), id="prompt")
         tiles = [
-            TileSpec(f"business-{business.code.value}", self.t(business.title), self.t(business.summary))
-            for business in BUSINESSES.values()
+            TileSpec(f"business-{row.code}", self.t(row.title), self.t(row.summary))
+            for row in BUSINESSES.values()
         ]
         tiles.append(
             TileSpec("order-query", self.t(Text("订单查询")), self.t(Text("查看、付款、下载、解锁")), True)
@@ -43,5 +43,5 @@ class HomeScreen(KioskScreen):
         if event.tile_id == "order-query":
             self.open_once(OrderQueryGuideScreen(id="order-query-guide"))
         elif event.tile_id.startswith("business-"):
-            code = BusinessCode(event.tile_id.removeprefix("business-"))
-            self.open_once(BusinessGuideScreen(BUSINESSES[code], id=f"guide-{code.value}"))
+            chosen = business(event.tile_id.removeprefix("business-"))
+            self.open_once(BusinessGuideScreen(chosen, id=f"guide-{chosen.code}"))

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.worker import get_current_worker
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.businesses import BUSINESSES, Business
 from kiosk.core.domain.steps import Step
 from kiosk.core.i18n import Text
 from kiosk.screens.messages import KeySeen
@@ -25,7 +25,7 @@ from kiosk.services.key_check import KeyCheck, certificate_lines, suggestion_tex
 INSERT = Text("请将证书盘插入读卡口")
 READING = Text("正在读取证书盘，请勿拔出…")
 SEVERAL = Text("读卡口有多个证书盘，请只保留要办理的一个")
-KeyAnswer = tuple[Outcome, KeyCheck | None, BusinessCode | None]
+KeyAnswer = tuple[Outcome, KeyCheck | None, str | None]
 
 
 class InsertKeyScreen(StepScreen[KeyAnswer]):
@@ -39,7 +39,7 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
     #key-blocked { height: auto; margin-top: 1; color: $warning; text-style: bold; }
     """
 
-    def __init__(self, heading: Text, business: BusinessCode, *, id: str | None = "insert-key") -> None:
+    def __init__(self, heading: Text, business: Business, *, id: str | None = "insert-key") -> None:
         super().__init__(heading, id=id)
         self.business = business
         self.state: Text = INSERT
@@ -147,6 +147,6 @@ class InsertKeyScreen(StepScreen[KeyAnswer]):
         super().on_button_pressed(event)
 
 
-def _can_switch_to(code: BusinessCode | None) -> bool:
+def _can_switch_to(code: str | None) -> bool:
     """Only to a business that also starts from the key (the journey keeps its place)."""
     return code is not None and Step.INSERT_TOKEN in BUSINESSES[code].steps

@@ -268,7 +268,7 @@ class StaffScreen(KioskScreen):
         visits = store.visits(date.today().isoformat()) if store is not None else {}
         lines = []
         for code, business in BUSINESSES.items():
-            lines.append(t(Text("{label}：{value}", label=business.title, value=visits.get(code.value, 0))))
+            lines.append(t(Text("{label}：{value}", label=business.title, value=visits.get(code, 0))))
         lines.append(
             t(Text("{label}：{value}", label=Text("订单查询"), value=visits.get(ORDER_QUERY_VISIT, 0)))
         )

@@ -17,19 +17,24 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode
+from kiosk.core.domain.businesses import (
+    BUSINESSES,
+    SUGGESTED_FOR,
+    Business,
+    Fulfilment,
+    KeyCondition,
+    NewCertificate,
+)
 from kiosk.core.domain.token_policy import TokenPolicy, UnlockRoute
 from kiosk.core.i18n import Text
 from kiosk.devices.token.reading import EXPIRING_SOON_DAYS, TokenInfo
-
-NEEDS_A_CERTIFICATE = frozenset({BusinessCode.RENEWAL, BusinessCode.CHANGE})
 
 
 @dataclass(frozen=True)
 class KeyCheck:
     info: TokenInfo
     findings: tuple[Text, ...]  # what the subscriber should know about this key, in order
-    suggested: BusinessCode | None  # the business that suits the key better, if not this one
+    suggested: str | None  # the business that suits the key better, if not this one
     blocked: Text | None  # why this business cannot go on with this key (None: it can)
     expired: bool = False  # its certificate has expired (a renewal then also carries a change)
 
@@ -40,7 +45,7 @@ class KeyCheck:
 
 def check_key(
     info: TokenInfo,
-    business: BusinessCode,
+    business: Business,
     policy: TokenPolicy,
     issuers: Sequence[x509.Certificate] | None = None,
     now: datetime | None = None,
@@ -49,15 +54,18 @@ def check_key(
     chain was ever fetched; the issuer is then not judged)."""
     now = now or datetime.now(UTC)
     findings: list[Text] = []
-    suggested: BusinessCode | None = None
+    suggested: str | None = None
     blocked: Text | None = None
     current = info.current
+    # Renewal and change replace the key's certificate, and download the new one with its PIN.
+    replaces_certificate = business.downloads is not None
+    unlocks = business.fulfilment is Fulfilment.UNLOCK
 
     if current is None:
         findings.append(Text("证书盘上没有证书"))
-        if business in NEEDS_A_CERTIFICATE:
+        if replaces_certificate:
             blocked = Text("证书盘上没有可更新的证书，请办理“证书新办”")
-            suggested = BusinessCode.NEW
+            suggested = SUGGESTED_FOR[KeyCondition.NO_CERTIFICATE]
     elif issuers is not None and not issued_by(current.certificate(), issuers):
         findings.append(Text("该证书不是本CA签发的（签发者：{issuer}）", issuer=current.issuer))
         blocked = Text("本机只能办理本CA签发的证书，请联系签发该证书的机构")
@@ -66,32 +74,32 @@ def check_key(
         until = current.not_after.astimezone().strftime("%Y-%m-%d")
         if days < 0:
             findings.append(Text("证书已于{date}过期", date=until))
-            suggested = BusinessCode.RENEWAL
-            if business is BusinessCode.CHANGE:  # a changed certificate keeps the old expiry
+            suggested = SUGGESTED_FOR[KeyCondition.EXPIRING]
+            if business.downloads is NewCertificate.CHANGED:  # it would keep the old expiry
                 blocked = Text("证书已过期，不能变更，请办理“证书更新”：新证书按填写的单位信息签发")
         elif days <= EXPIRING_SOON_DAYS:
             findings.append(
                 Text("证书将于{date}到期（还剩{days}天），建议办理“证书更新”", date=until, days=days)
             )
-            suggested = BusinessCode.RENEWAL
+            suggested = SUGGESTED_FOR[KeyCondition.EXPIRING]
 
     if blocked is None and info.pin.locked:
         findings.append(Text("证书盘PIN码已被锁定"))
-        if business is not BusinessCode.UNLOCK:
-            suggested = BusinessCode.UNLOCK
-            if business in NEEDS_A_CERTIFICATE:
+        if not unlocks:
+            suggested = SUGGESTED_FOR[KeyCondition.PIN_LOCKED]
+            if replaces_certificate:
                 blocked = Text("下载新证书需要PIN码：请先办理“在线解锁”")
     elif blocked is None and (warning := info.pin.warning()) is not None:
         findings.append(warning)
 
-    if blocked is None and business is BusinessCode.UNLOCK:
+    if blocked is None and unlocks:
         advice = policy.unlock_advice(info.serial)
         findings.append(advice.explanation)
         if advice.route is UnlockRoute.UNKNOWN:
             blocked = advice.explanation
 
-    if suggested is business or (business is BusinessCode.UNLOCK and suggested is BusinessCode.RENEWAL):
-        suggested = None  # a renewal needs the PIN the subscriber came to unlock: unlock first
+    if suggested == business.code or (unlocks and suggested and BUSINESSES[suggested].downloads):
+        suggested = None  # a download needs the PIN the subscriber came to unlock: unlock first
     if not findings:
         findings.append(Text("证书盘状态正常"))
     expired = current is not None and current.days_left(now) < 0

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from kiosk.config.locations import Locations
     from kiosk.config.settings import KioskSettings
-    from kiosk.core.domain.businesses import BusinessCode
+    from kiosk.core.domain.businesses import Business
     from kiosk.core.domain.token_policy import TokenPolicy
     from kiosk.devices.token.module import Pkcs11Module
 
@@ -71,7 +71,7 @@ class KeySlot:
             return None
         return issuing_certificates(self.chain_file.read_text())
 
-    def check(self, slot_id: int, business: BusinessCode) -> KeyCheck:
+    def check(self, slot_id: int, business: Business) -> KeyCheck:
         """Read the key in `slot_id` (no PIN) and judge it for `business`. Raises TokenError."""
         from kiosk.devices.token import read_token
 

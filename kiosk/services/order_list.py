@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.backend_client.sync import record_view
 from kiosk.core.contract import OrderView
-from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.redirect import can_redirect
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class OrderEntry:
     order_id: str
-    business: BusinessCode
+    business: str  # its code
     status: OrderStatus
     fee_fen: int
     created_at: str

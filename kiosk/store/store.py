@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from kiosk.core.domain.businesses import BusinessCode, Section
+from kiosk.core.domain.businesses import Section, business
 from kiosk.core.domain.catalog import ProjectSelection
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.forms import SECTION_FIELDS, FormValues
@@ -95,7 +95,7 @@ class AttachmentRecord:
 @dataclass(frozen=True)
 class OrderRecord:
     id: str
-    business: BusinessCode
+    business: str  # its code
     status: OrderStatus
     form: FormValues
     project: ProjectSelection | None
@@ -200,7 +200,7 @@ class Store:
     # --- orders ---------------------------------------------------------------------------
     def create_order(
         self,
-        business: BusinessCode,
+        code: str,
         form: FormValues | None = None,
         project: ProjectSelection | None = None,
         fee_fen: int = 0,
@@ -216,7 +216,7 @@ class Store:
             db.table("orders").insert(
                 {
                     "id": order_id,
-                    "business": BusinessCode(business).value,
+                    "business": business(code).code,
                     "status": OrderStatus.DRAFT.value,
                     "created_at": now,
                     "updated_at": now,
@@ -702,7 +702,7 @@ class Store:
         form = json.loads(self._sealer.open(row["form_sealed"], f"order:{row['id']}:form"))
         return OrderRecord(
             id=row["id"],
-            business=BusinessCode(row["business"]),
+            business=row["business"],
             status=OrderStatus(row["status"]),
             form=form,
             project=ProjectSelection.from_json(json.loads(row["project"])) if row["project"] else None,

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.core.domain.businesses import Business, BusinessCode, Section
+from kiosk.core.domain.businesses import Business, NewCertificate, Section
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.fees import quote
 from kiosk.core.domain.steps import STEPS, Step
@@ -116,7 +116,7 @@ async def insert_token(visit: Visit, journey: Journey) -> Outcome:
     from kiosk.services.key_check import unit_on_certificate
 
     store = visit.runtime.store
-    screen = InsertKeyScreen(journey.heading(), journey.business.code)
+    screen = InsertKeyScreen(journey.heading(), journey.business)
     outcome, check, switch_to = await visit.show(screen)
     if switch_to is not None:  # the key suits another business better: go on with that one
         journey.switch(BUSINESSES[switch_to], store)
@@ -240,7 +240,8 @@ async def _renewal_needs_change_first(visit: Visit, journey: Journey, typed: For
     from kiosk.screens.step import ConfirmScreen
     from kiosk.services.key_check import unit_changed
 
-    if journey.business.code is not BusinessCode.RENEWAL or not journey.unit_on_key or journey.key_expired:
+    change_first = journey.business.unit_changed_first
+    if change_first is None or not journey.unit_on_key or journey.key_expired:
         return False
     if not unit_changed(journey.unit_on_key, typed.get(Section.UNIT.value, {})):
         return False
@@ -252,7 +253,7 @@ async def _renewal_needs_change_first(visit: Visit, journey: Journey, typed: For
         ConfirmScreen(question, yes=Text("改为办理证书变更"), no=Text("返回修改"), id="confirm-change-first")
     )
     if switch:
-        journey.switch(BUSINESSES[BusinessCode.CHANGE], visit.runtime.store)
+        journey.switch(BUSINESSES[change_first], visit.runtime.store)
     return True
 
 
@@ -363,7 +364,7 @@ def _earlier_form_reader(visit: Visit, journey: Journey) -> Callable[[], FormVal
 def _info_notice(journey: Journey) -> Text | None:
     """A change is typed as it is to be: the certificate is issued anew from it."""
     unit = journey.unit_on_key
-    if journey.business.code is not BusinessCode.CHANGE or not unit:
+    if journey.business.downloads is not NewCertificate.CHANGED or not unit:
         return None
     return Text(
         "请填写变更后的信息，新证书将按此签发。原证书：{name}（{uscc}）",
@@ -381,7 +382,7 @@ def _acts_on(order: OrderRecord, journey: Journey) -> list[Text]:
     lines = []
     if order.token_serial:
         lines.append(Text("证书盘芯片号：{serial}", serial=order.token_serial))
-    if journey.business.code is BusinessCode.CHANGE and journey.unit_on_key:
+    if journey.business.downloads is NewCertificate.CHANGED and journey.unit_on_key:
         changes = subject_changes(journey.unit_on_key, order.form)
         lines.extend(Text("变更：{change}", change=change) for change in changes)
         if not changes:

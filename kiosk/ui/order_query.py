@@ -12,6 +12,8 @@ from kiosk.screens.orders import QUERY_TITLE, OrderAction, OrdersScreen
 from kiosk.services.journey import Journey, Outcome, SignedIn
 from kiosk.ui.journey_runner import Visit, print_receipt, walk
 
+REDIRECT_BUSINESS = BusinessCode.REDIRECT  # what 改派 on a listed order starts
+
 
 async def query_orders(visit: Visit) -> None:
     from kiosk.screens.sign_in import SignInScreen
@@ -53,7 +55,8 @@ async def _act(visit: Visit, signed: SignedIn, chosen: OrderAction) -> None:
         heading = Text("{business} · 解锁", business=title)
         await visit.show(UnlockScreen(heading, entry, signed.session_token))
     elif chosen.action == "redirect":
-        await walk(visit, Journey.redirecting(business(BusinessCode.REDIRECT), signed, entry.order_id))
+        redirect = business(REDIRECT_BUSINESS)
+        await walk(visit, Journey.redirecting(redirect, signed, entry.order_id))
     elif chosen.action == "fix":
         await walk(
             visit, Journey.resubmission(business(entry.business), signed, entry.order_id, entry.rejection)

@@ -1,8 +1,11 @@
 """The seven businesses of the CA's self-service manual, as data.
 
 A business is its ordered steps, the information sections it asks for, the documents it
-needs, whether the token must be in the slot, how its fee is found, and how it ends.
-Adding an eighth business is a row in BUSINESSES (plus any new step it needs).
+needs, what it acts on (a key in the slot, a lost key, another order, nothing), how its fee is
+found, and how it is fulfilled. The kiosk's journey, the key check, the printed forms and the
+reference backend read these; none of them asks which business it is. Adding an eighth business
+is a row in BUSINESSES (plus any new step it needs): a business's code is any key of the table,
+and BusinessCode names the manual's seven.
 """
 
 from __future__ import annotations
@@ -24,6 +27,50 @@ class BusinessCode(StrEnum):
     UNLOCK = "unlock"
     REVOKE = "revoke"
     REDIRECT = "redirect"
+
+
+class ActsOn(StrEnum):
+    """What an order is for, besides its form."""
+
+    NOTHING = "nothing"  # a key the CA makes and sends (新办, 补办)
+    KEY_IN_SLOT = "key_in_slot"  # the subscriber's key, read in the slot (更新, 变更, 解锁)
+    NAMED_KEY = "named_key"  # a key named by its chip number, not at hand (注销: it was lost)
+    ORDER = "order"  # another of the subscriber's orders (改派)
+
+
+class Fulfilment(StrEnum):
+    """How an approved (and, if it costs, paid) order is carried out."""
+
+    SHIP = "ship"  # a key made and mailed, or kept at the hall for pick-up
+    DOWNLOAD = "download"  # a new certificate onto the subscriber's key, at any kiosk
+    UNLOCK = "unlock"  # a new user PIN on the subscriber's key, at any kiosk
+    REVOKE = "revoke"  # the named key's certificates revoked, at once
+    REDIRECT = "redirect"  # the other order's shipment changed, at once
+
+
+# The state an order waits in once approved and paid, until its fulfilment is done.
+FULFILMENT_STATUS: dict[Fulfilment, OrderStatus] = {
+    Fulfilment.SHIP: OrderStatus.AWAITING_SHIPMENT,
+    Fulfilment.DOWNLOAD: OrderStatus.AWAITING_DOWNLOAD,
+    Fulfilment.UNLOCK: OrderStatus.AWAITING_UNLOCK,
+    Fulfilment.REVOKE: OrderStatus.COMPLETED,
+    Fulfilment.REDIRECT: OrderStatus.COMPLETED,
+}
+
+
+class NewCertificate(StrEnum):
+    """What a downloaded certificate is."""
+
+    RENEWED = "renewed"  # the unit as typed, for a new term of its type's validity
+    CHANGED = "changed"  # the new information, ending when the replaced one did (free: no renewal)
+
+
+class KeyCondition(StrEnum):
+    """What the key check can find that another business answers better (kiosk/services/key_check.py)."""
+
+    NO_CERTIFICATE = "no_certificate"
+    EXPIRING = "expiring"  # expired, or within 30 days of it
+    PIN_LOCKED = "pin_locked"
 
 
 class FeeRule(StrEnum):
@@ -70,19 +117,33 @@ OPERATION_TYPE_TITLES: dict[OperationType, Text] = {
 
 @dataclass(frozen=True)
 class Business:
-    code: BusinessCode
+    code: str  # a BusinessCode for the manual's seven
     title: Text
     summary: Text  # when a subscriber chooses it, in the manual's words
     steps: tuple[Step, ...]  # at the kiosk, up to the receipt
     steps_after_approval: tuple[Step, ...]  # resumed from 订单查询; PAY only when not free
     sections: tuple[Section, ...]
     documents: tuple[DocumentKind, ...]
-    needs_token: bool
+    acts_on: ActsOn
     fee_rule: FeeRule
     operation_type: OperationType
-    fulfilled_as: OrderStatus  # the state an approved, paid order waits in
+    fulfilment: Fulfilment
     next_steps: Text  # after submission, on the receipt: what the subscriber does next
+    downloads: NewCertificate | None = None  # for a DOWNLOAD: the certificate it puts on the key
+    # The business to do first when the unit's information is no longer the certificate's
+    # (the manual: 证书变更 before 证书更新).
+    unit_changed_first: str | None = None
     prerequisite_note: Text | None = None
+
+    @property
+    def needs_token(self) -> bool:
+        """The subscriber's key goes in the slot."""
+        return self.acts_on is ActsOn.KEY_IN_SLOT
+
+    @property
+    def fulfilled_as(self) -> OrderStatus:
+        """The state an approved, paid order waits in."""
+        return FULFILMENT_STATUS[self.fulfilment]
 
     def steps_after(self, *, costs_money: bool) -> tuple[Step, ...]:
         """The steps left once the backend approved the order."""
@@ -108,7 +169,7 @@ _PAPERWORK = (Step.REVIEW, Step.PRINT_FORMS, Step.CAPTURE_DOCUMENTS, Step.SUBMIT
 _FULL_INFO = (Section.CERTIFICATE, Section.UNIT, Section.INVOICE, Section.HANDLER)
 
 
-BUSINESSES: dict[BusinessCode, Business] = {
+BUSINESSES: dict[str, Business] = {
     business.code: business
     for business in (
         Business(
@@ -119,10 +180,10 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(Step.PAY,),
             sections=(*_FULL_INFO, Section.DELIVERY),
             documents=_FIVE_DOCUMENTS,
-            needs_token=False,
+            acts_on=ActsOn.NOTHING,
             fee_rule=FeeRule.CERTIFICATE_PRICE,
             operation_type=OperationType.APPLY,
-            fulfilled_as=OrderStatus.AWAITING_SHIPMENT,
+            fulfilment=Fulfilment.SHIP,
             next_steps=Text(
                 "审核通过后请在“订单查询”中付款；付款后3个工作日内制作证书，按您选择的方式邮寄或到大厅自提"
             ),
@@ -135,11 +196,13 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(Step.PAY, Step.DOWNLOAD_CERT),
             sections=(Section.UNIT, Section.INVOICE, Section.HANDLER),
             documents=_FIVE_DOCUMENTS,
-            needs_token=True,
+            acts_on=ActsOn.KEY_IN_SLOT,
             fee_rule=FeeRule.RENEWAL_PRICE,
             operation_type=OperationType.RENEW,
-            fulfilled_as=OrderStatus.AWAITING_DOWNLOAD,
+            fulfilment=Fulfilment.DOWNLOAD,
             next_steps=Text("审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中下载更新后的证书"),
+            downloads=NewCertificate.RENEWED,
+            unit_changed_first=BusinessCode.CHANGE,
             prerequisite_note=Text("如单位信息已发生变化，请先办理证书变更，再办理证书更新"),
         ),
         Business(
@@ -150,11 +213,12 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(Step.DOWNLOAD_CERT,),
             sections=_FULL_INFO,
             documents=_FIVE_DOCUMENTS,
-            needs_token=True,
+            acts_on=ActsOn.KEY_IN_SLOT,
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.CHANGE,
-            fulfilled_as=OrderStatus.AWAITING_DOWNLOAD,
+            fulfilment=Fulfilment.DOWNLOAD,
             next_steps=Text("审核通过后，请携带证书盘到任一自助终端，在“订单查询”中下载变更后的证书"),
+            downloads=NewCertificate.CHANGED,
         ),
         Business(
             code=BusinessCode.REISSUE,
@@ -164,10 +228,10 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(Step.PAY,),
             sections=(*_FULL_INFO, Section.DELIVERY),
             documents=_FIVE_DOCUMENTS,
-            needs_token=False,
+            acts_on=ActsOn.NOTHING,
             fee_rule=FeeRule.MEDIA_FEE,
             operation_type=OperationType.REISSUE,
-            fulfilled_as=OrderStatus.AWAITING_SHIPMENT,
+            fulfilment=Fulfilment.SHIP,
             next_steps=Text(
                 "审核通过后请在“订单查询”中付款；付款后3个工作日内制作证书，按您选择的方式邮寄或到大厅自提"
             ),
@@ -180,10 +244,10 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(Step.PAY, Step.UNLOCK_TOKEN),
             sections=(Section.UNIT, Section.INVOICE, Section.HANDLER),
             documents=(DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID),
-            needs_token=True,
+            acts_on=ActsOn.KEY_IN_SLOT,
             fee_rule=FeeRule.SERVICE_FEE,
             operation_type=OperationType.PIN_UNLOCK,
-            fulfilled_as=OrderStatus.AWAITING_UNLOCK,
+            fulfilment=Fulfilment.UNLOCK,
             next_steps=Text("审核通过并付款后，请携带证书盘到任一自助终端，在“订单查询”中设置新密码完成解锁"),
         ),
         Business(
@@ -194,10 +258,10 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(),
             sections=(Section.CERTIFICATE, Section.UNIT, Section.HANDLER),
             documents=(DocumentKind.APPLICATION_FORM, DocumentKind.HANDLER_ID),
-            needs_token=False,
+            acts_on=ActsOn.NAMED_KEY,
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.OTHER,
-            fulfilled_as=OrderStatus.COMPLETED,
+            fulfilment=Fulfilment.REVOKE,
             next_steps=Text("审核通过后证书立即注销并列入证书吊销列表，结果以短信通知经办人"),
         ),
         Business(
@@ -208,15 +272,34 @@ BUSINESSES: dict[BusinessCode, Business] = {
             steps_after_approval=(),
             sections=(Section.UNIT, Section.REDIRECT_REASON, Section.DELIVERY),
             documents=(DocumentKind.SITUATION_STATEMENT, DocumentKind.HANDLER_ID),
-            needs_token=False,
+            acts_on=ActsOn.ORDER,
             fee_rule=FeeRule.FREE,
             operation_type=OperationType.OTHER,
-            fulfilled_as=OrderStatus.COMPLETED,
+            fulfilment=Fulfilment.REDIRECT,
             next_steps=Text("审核通过后，证书按新的领取方式重新寄出或在大厅备好自提，结果以短信通知经办人"),
         ),
     )
 }
 
 
-def business(code: BusinessCode | str) -> Business:
-    return BUSINESSES[BusinessCode(code)]
+# The business the key check offers for what it found on a key.
+SUGGESTED_FOR: dict[KeyCondition, str] = {
+    KeyCondition.NO_CERTIFICATE: BusinessCode.NEW,
+    KeyCondition.EXPIRING: BusinessCode.RENEWAL,
+    KeyCondition.PIN_LOCKED: BusinessCode.UNLOCK,
+}
+
+
+class UnknownBusiness(KeyError):
+    """A code that is no row of BUSINESSES (a catalog, a request or a stored order naming one)."""
+
+
+def business(code: str) -> Business:
+    try:
+        return BUSINESSES[code]
+    except KeyError:
+        raise UnknownBusiness(code) from None
+
+
+def is_business(code: str) -> bool:
+    return code in BUSINESSES

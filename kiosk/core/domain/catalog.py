@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.businesses import is_business
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.core.shipped_data import SHIPPED_DATA
@@ -121,7 +121,7 @@ class Catalog:
     certificate_types: Mapping[str, CertificateType]
     media_fee_fen: int
     service_fees_fen: Mapping[str, int]
-    extra_documents: Mapping[BusinessCode, tuple[DocumentKind, ...]]
+    extra_documents: Mapping[str, tuple[DocumentKind, ...]]  # by business code
     # What a renewal is priced as when nothing names the key's certificate types (the CA's
     # register does, where it has the key's first order).
     renewal_types: tuple[str, ...] = ()
@@ -130,9 +130,7 @@ class Catalog:
     def regions(self) -> tuple[CatalogNode, ...]:
         return self.root.children
 
-    def documents_for(
-        self, code: BusinessCode, documents: Sequence[DocumentKind]
-    ) -> tuple[DocumentKind, ...]:
+    def documents_for(self, code: str, documents: Sequence[DocumentKind]) -> tuple[DocumentKind, ...]:
         """A business's documents (`documents`) and any this CA asks for besides."""
         extra = [kind for kind in self.extra_documents.get(code, ()) if kind not in documents]
         return (*documents, *extra)
@@ -274,10 +272,12 @@ def parse_catalog(raw: Mapping[str, Any], *, source: str = "catalog") -> Catalog
         node(item, 0, f"regions[{index}]") for index, item in enumerate(reader.items(raw, "regions"))
     )
     reader.unique(regions, "regions")
-    extra: dict[BusinessCode, tuple[DocumentKind, ...]] = {}
+    extra: dict[str, tuple[DocumentKind, ...]] = {}
     for business_code, kinds in dict(raw.get("extra_documents", {})).items():
+        if not is_business(business_code):
+            raise CatalogError(f"{source}: extra_documents.{business_code}: no such business")
         try:
-            extra[BusinessCode(business_code)] = tuple(DocumentKind(kind) for kind in kinds)
+            extra[business_code] = tuple(DocumentKind(kind) for kind in kinds)
         except ValueError as error:
             raise CatalogError(f"{source}: extra_documents.{business_code}: {error}") from None
     service_fees = {

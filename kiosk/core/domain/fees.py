@@ -54,7 +54,7 @@ def quote(business: Business, catalog: Catalog, certificate_types: Sequence[str]
             for cert in types
         ]
     elif rule is FeeRule.SERVICE_FEE:
-        lines = [FeeLine(business.title, catalog.service_fees_fen.get(business.code.value, 0))]
+        lines = [FeeLine(business.title, catalog.service_fees_fen.get(business.code, 0))]
     else:
         lines = []
     return Quote(tuple(lines))

@@ -3,7 +3,7 @@ orders a subscriber can pick and by the backend to refuse any other."""
 
 from __future__ import annotations
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.businesses import Fulfilment, business
 from kiosk.core.domain.status import OrderStatus
 
 # Before the key has gone out, the way it goes can still change.
@@ -13,11 +13,11 @@ NOT_YET_SHIPPED = frozenset(
 
 
 def can_redirect(
-    business: BusinessCode, status: OrderStatus, shipment_method: str | None, tracking_number: str | None
+    code: str, status: OrderStatus, shipment_method: str | None, tracking_number: str | None
 ) -> bool:
     """An order that delivers a key, not yet shipped (a wrong address, self-pickup to mail), or
     mailed already (a returned parcel is sent again). A key collected at the hall is done."""
-    if Section.DELIVERY not in BUSINESSES[business].sections:
+    if business(code).fulfilment is not Fulfilment.SHIP:
         return False
     if status in NOT_YET_SHIPPED:
         return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section
+from kiosk.core.domain.businesses import Section, business
 from kiosk.core.domain.forms import DELIVERY_MAIL, INVOICE_ORDINARY
 
 SAMPLE_PROJECT_PATH = ("cq", "cq-ggzy", "cq-ggzy-web", "cq-ggzy-center", "bidder")  # 重庆 公共资源 投标人
@@ -41,9 +41,9 @@ SAMPLE_FORM: dict[Section, dict[str, str]] = {
 }
 
 
-def sample_form(code: BusinessCode, **changes: Mapping[str, str]) -> dict[str, dict[str, str]]:
+def sample_form(code: str, **changes: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """The sample's sections that `code` asks for, with `changes` merged per section."""
-    form = {section.value: dict(SAMPLE_FORM[section]) for section in BUSINESSES[code].sections}
+    form = {section.value: dict(SAMPLE_FORM[section]) for section in business(code).sections}
     for section, values in changes.items():
         form[section] = {**form.get(section, {}), **values}
     return form

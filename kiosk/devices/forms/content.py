@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from kiosk.core.domain.businesses import Business, BusinessCode, Section, business
+from kiosk.core.domain.businesses import Business, Section, business
 from kiosk.core.domain.catalog import Catalog, ProjectSelection
 from kiosk.core.domain.forms import DELIVERY_PICKUP, field_spec
 from kiosk.core.domain.status import OrderStatus
@@ -23,7 +23,7 @@ class PrintableOrder(Protocol):
     @property
     def id(self) -> str: ...
     @property
-    def business(self) -> BusinessCode: ...
+    def business(self) -> str: ...
     @property
     def status(self) -> OrderStatus: ...
     @property
