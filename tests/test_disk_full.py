@@ -7,14 +7,12 @@ Mounting needs root, as the kiosk's CI and its set-up run; elsewhere these tests
 
 from __future__ import annotations
 
-import errno
 import os
-import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from disk_support import fill, integrity, mounted_small_disk
 from figures import Figure
 from test_app import screen_text
 from test_capture_screen import capturing
@@ -25,56 +23,17 @@ from kiosk.core.domain.documents import DocumentKind
 from kiosk.screens.messages import PageCaptured, PageNotKept
 from kiosk.store import StorageFull, Store
 
-DISK_BYTES = 8 * 1024 * 1024
-
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI and the set-up run as root)")
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES},mode=0700", "kiosk-test", str(mount_point)],
-        check=True,
-    )
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+    with mounted_small_disk(tmp_path / "small-disk") as disk:
+        yield disk
 
 
 @pytest.fixture
 def where(small_disk: Path) -> Locations:
     """The kiosk's home on the small disk (conftest's `store` opens there too)."""
     return locations(small_disk / "kiosk-home")
-
-
-def fill(disk: Path) -> Path:
-    """Write a filler file until the file system says it is full; returns it."""
-    filler = disk / "filler"
-    chunk = os.urandom(64 * 1024)
-    with filler.open("wb", buffering=0) as out:
-        while True:
-            try:
-                out.write(chunk)
-            except OSError as error:
-                assert error.errno == errno.ENOSPC
-                break
-    # The last bytes too: a write smaller than a chunk may still fit.
-    with filler.open("ab", buffering=0) as out:
-        for size in (4096, 512, 1):
-            while True:
-                try:
-                    out.write(b"\0" * size)
-                except OSError:
-                    break
-    return filler
-
-
-def integrity(database: Path) -> str:
-    with sqlite3.connect(database) as conn:
-        return str(conn.execute("pragma integrity_check").fetchone()[0])
 
 
 def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(

@@ -139,11 +139,13 @@ class SubmitScreen(StepScreen[Outcome]):
     # --- submitting ------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="submit", exit_on_error=False, description="submit order")
     def _submit(self) -> None:
-        from kiosk.store import StoreError
+        from kiosk.store import StorageFull, StoreError
 
         store = self.runtime.store
         try:
             store.submit(self.order_id)
+        except StorageFull:
+            raise  # the error net says it, and the step comes back to try again once there is room
         except (StoreError, OSError) as error:
             self.post_message(OrderSubmitted(self.order_id, str(error)))
             return

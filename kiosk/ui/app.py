@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from kiosk.config.locations import Locations, locations
 from kiosk.core.i18n import Language, Text, say
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kiosk.screens.idle_countdown import IdleCountdownScreen
     from kiosk.services.runtime import DemoStarter, KioskRuntime
     from kiosk.services.staff_auth import StaffGate
-    from kiosk.store import Store
+    from kiosk.store import StorageFull, Store
 
 IDLE_CHECK_INTERVAL = 0.5
 SYNC_RESTART_S = 5.0  # after the sync failed unexpectedly, it starts again this much later
@@ -246,6 +246,33 @@ class KioskApp(App[None], inherit_bindings=False):
         else:  # a visit that failed outside its steps: the subscriber is told, and starts again
             self.tell_failure(worker.error, during=during)
             self.wipe_session(quietly=True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's one hook for an exception that no handler caught: it ends the app, and the
+        screen whose handler raised it takes no more messages. A full disk is no reason to end
+        a kiosk: that screen is closed (a visit's step then comes back, its draft kept), the
+        failure is said, and the app goes on. Anything else still ends the app, and systemd
+        starts it again (deploy/systemd/kiosk.service)."""
+        from textual._context import active_message_pump  # which screen's handler raised it
+
+        from kiosk.store import StorageFull
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        failed = active_message_pump.get(None)
+        if isinstance(cause, StorageFull) and isinstance(failed, Screen) and failed in self.screen_stack[1:]:
+            self.call_later(self._close_failed_screen, failed, cause)
+            return
+        super()._handle_exception(error)
+
+    def _close_failed_screen(self, screen: Screen[object], error: StorageFull) -> None:
+        from kiosk.screens.base import KioskMixin, ScreenFailed
+
+        if isinstance(screen, KioskMixin) and screen.awaited_by_visit and self.screen is screen:
+            screen.dismiss(ScreenFailed(error, f"{type(screen).__name__} handler"))
+            return
+        while screen in self.screen_stack[1:]:  # it and whatever it opened
+            self.pop_screen()
+        self.tell_failure(error, during=f"{type(screen).__name__} handler")
 
     def audit(self, actor: str, action: str, **detail: object) -> None:
         """An entry in the audit trail, when the store can take it: a full disk, or no store yet,
