@@ -56,7 +56,7 @@ async def preview(home: Path, video: Path, seconds: float) -> tuple[float, float
 
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await pilot.pause()
-        draft = store.create_order(BusinessCode.NEW)
+        draft = store.orders.create(BusinessCode.NEW)
         documents = BUSINESSES[BusinessCode.NEW].documents
         await app.push_screen(DocumentCaptureScreen(documents, order_id=draft.id))
         while len(drawn) < 3:  # the camera is open and drawing

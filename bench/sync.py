@@ -115,10 +115,10 @@ def queue_orders(kiosk_home: Path, photos: list[bytes]) -> None:
     project = load_catalog().default_selection(SAMPLE_PROJECT_PATH)
     documents = _five_documents()
     for _ in range(ORDERS):
-        order = store.create_order(BusinessCode.NEW, form=sample_form(BusinessCode.NEW), project=project)
+        order = store.orders.create(BusinessCode.NEW, form=sample_form(BusinessCode.NEW), project=project)
         for photo, document in zip(photos, documents, strict=True):
-            store.add_attachment(order.id, document, with_comment(photo, order.id.encode()), "image/jpeg")
-        store.submit(order.id)
+            store.attachments.add(order.id, document, with_comment(photo, order.id.encode()), "image/jpeg")
+        store.orders.submit(order.id)
     store.close()
 
 
@@ -143,7 +143,7 @@ def child_sync(kiosk_home: str) -> None:
     report = engine.send_due()
     elapsed = time.perf_counter() - started
     assert report.reached_backend and report.blocked == 0, report
-    assert store.sync_summary().pending_orders == 0
+    assert store.outbox.summary().pending_orders == 0
     print(json.dumps({"seconds": elapsed, "sent": report.sent, "peak_rss_mb": peak_rss_mb()}))
 
 

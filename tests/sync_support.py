@@ -42,7 +42,7 @@ def queue_order(
 ) -> str:
     """A complete order, captured and submitted at the kiosk: in the outbox, as a subscriber leaves it."""
     project = project_for(code)
-    order = store.create_order(
+    order = store.orders.create(
         code,
         form=form_for(code),
         project=ProjectSelection.from_json(project) if project else None,
@@ -50,12 +50,12 @@ def queue_order(
         token_serial=LOST_KEY if code is BusinessCode.REVOKE else None,
     )
     if owner is not None:
-        store.set_owner(order.id, owner)
+        store.orders.set_owner(order.id, owner)
     for kind in required_documents(code):
-        store.add_attachment(
+        store.attachments.add(
             order.id, kind, with_comment(picture, f"{order.id}/{kind.value}".encode()), "image/jpeg"
         )
-    store.submit(order.id)
+    store.orders.submit(order.id)
     return order.id
 
 
@@ -109,7 +109,7 @@ def assert_each_exactly_once(hub: Hub, store: Store, order_ids: list[str]) -> No
     assert set(held.submissions.values()) == {1}, held.submissions
     assert held.submit_events == dict.fromkeys(order_ids, 1)
     for order_id in order_ids:
-        local = {kind.value: record.sha256 for kind, record in store.attachments(order_id).items()}
+        local = {kind.value: record.sha256 for kind, record in store.attachments.of(order_id).items()}
         assert held.attachments[order_id] == local
         for sha256 in local.values():
             assert hashlib.sha256(hub.backend.orders.read_attachment(sha256)).hexdigest() == sha256

@@ -99,8 +99,8 @@ async def test_idle_countdown_then_wipe_and_home(where, settings, store: Store, 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await tap(pilot, "business-new")
-        draft = store.create_order(BusinessCode.NEW, {Section.HANDLER: {"id_number": "11010519491231002X"}})
-        store.add_attachment(draft.id, DocumentKind.HANDLER_ID, b"image", "image/png")
+        draft = store.orders.create(BusinessCode.NEW, {Section.HANDLER: {"id_number": "11010519491231002X"}})
+        store.attachments.add(draft.id, DocumentKind.HANDLER_ID, b"image", "image/png")
         app.session.order_id = draft.id
         app.session.subscriber_phone = "13500000000"
 
@@ -126,11 +126,11 @@ async def test_idle_countdown_then_wipe_and_home(where, settings, store: Store, 
         assert len(app.screen_stack) == 1
         assert app.session.is_empty
         try:
-            store.order(draft.id)
+            store.orders.get(draft.id)
             raise AssertionError("the draft survived the wipe")
         except OrderNotFound:
             pass
-        assert list(store.attachments_dir.iterdir()) == []
+        assert list(store.attachments.folder.iterdir()) == []
 
 
 async def test_a_touch_during_the_countdown_keeps_the_session(where, settings, store, clock) -> None:
@@ -224,9 +224,9 @@ async def test_staff_wrong_pin_then_lockout(where, settings, store: Store, clock
         clock.advance(301)
         await _type_pin(pilot, "246810")
         assert isinstance(app.screen, StaffScreen)
-    actions = [row["action"] for row in store.db["audit"].rows_where(order_by="seq")]
+    actions = [row["action"] for row in store.database.tables["audit"].rows_where(order_by="seq")]
     assert actions.count("pin_refused") == 6 and actions[-1] == "sign_in"
-    assert all("111111" not in row["detail"] for row in store.db["audit"].rows)
+    assert all("111111" not in row["detail"] for row in store.database.tables["audit"].rows)
 
 
 async def test_only_staff_can_exit(where, settings, store, clock) -> None:
@@ -240,11 +240,11 @@ async def test_only_staff_can_exit(where, settings, store, clock) -> None:
         assert "数据库完好，审计记录完整" in screen_text(app)
         await pilot.click("#exit-app")
     assert not app.is_running
-    assert [row["action"] for row in store.db["audit"].rows][-1] == "exit"
+    assert [row["action"] for row in store.database.tables["audit"].rows][-1] == "exit"
 
 
 async def test_broken_store_key_shows_out_of_service(where, settings, store: Store, clock) -> None:
-    store.create_order(BusinessCode.NEW, {})
+    store.orders.create(BusinessCode.NEW, {})
     store.close()
     where.key_file.unlink()
     app = KioskApp(where=where, settings=settings, clock=clock)  # the app opens the store itself

@@ -61,7 +61,7 @@ async def test_the_status_line_shows_the_real_queue_offline_then_online(
         app.push_screen(StaffScreen(id="staff"))
         await pilot.pause()
         assert "离线 · 3 单待同步" in screen_text(app)
-    assert store.sync_summary().pending_orders == 3
+    assert store.outbox.summary().pending_orders == 3
 
     # The backend is back (the same one, on a new port): the queue drains while the kiosk runs.
     with running_hub(tmp_path / "backend") as hub:
@@ -74,7 +74,7 @@ async def test_the_status_line_shows_the_real_queue_offline_then_online(
             await _until(app, "backend_online", True)
             await pilot.pause()
             assert "在线 · 无待同步订单" in screen_text(app)
-        assert all(store.order(order_id).acknowledged_at for order_id in orders)
+        assert all(store.orders.get(order_id).acknowledged_at for order_id in orders)
     assert backend_url  # the first hub ran on its own port
 
 

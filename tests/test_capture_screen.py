@@ -54,7 +54,7 @@ async def capturing(where, store: Store, clock, camera: str, import_dir: Path) -
     app = make_app(where, _settings(camera, import_dir), store, clock)
     async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
         await ready(pilot)
-        draft = store.create_order(BusinessCode.NEW)
+        draft = store.orders.create(BusinessCode.NEW)
         screen = DocumentCaptureScreen(DOCUMENTS, order_id=draft.id)
         await app.push_screen(screen)
         await pilot.pause()
@@ -76,8 +76,8 @@ async def test_the_page_is_captured_by_itself_into_the_draft(
         await pilot.pause()
 
         assert captured.document is DocumentKind.APPLICATION_FORM
-        kept = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
-        data = store.read_attachment(kept.sha256)
+        kept = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
+        data = store.attachments.read(kept.sha256)
         assert kept.media_type == "image/jpeg" and len(data) <= MAX_DOCUMENT_BYTES
         page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         assert abs(page.shape[0] / page.shape[1] - 297 / 210) < 0.01
@@ -93,7 +93,7 @@ async def test_the_page_is_captured_by_itself_into_the_draft(
         await pilot.pause()
         assert "请拿走已拍摄的文件，放入：公章印样表" in screen_text(app)
         assert len(messages.of(PageCaptured)) == 1
-        assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}
+        assert set(store.attachments.of(order_id)) == {DocumentKind.APPLICATION_FORM}
 
 
 async def test_retake_replaces_the_page_and_done_names_what_is_missing(
@@ -104,7 +104,7 @@ async def test_retake_replaces_the_page_and_done_names_what_is_missing(
         order_id = at.order_id
         await messages.wait(PageCaptured)
         await pilot.pause()
-        first = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
+        first = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
 
         await pilot.click("#done")
         missing = "还缺少：公章印样表、营业执照复印件、法人代表身份证复印件、经办人身份证复印件"
@@ -117,15 +117,15 @@ async def test_retake_replaces_the_page_and_done_names_what_is_missing(
         again = await messages.wait(PageCaptured, lambda message: message is not messages.of(PageCaptured)[0])
         assert again.document is DocumentKind.APPLICATION_FORM
         await pilot.pause()
-        second = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
+        second = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
         assert second.sha256 != first.sha256, "the retake did not replace the page"
-        assert len(store.attachments(order_id)) == 1
-        assert not (store.attachments_dir / f"{first.sha256}.sealed").exists()  # the old image left
+        assert len(store.attachments.of(order_id)) == 1
+        assert not (store.attachments.folder / f"{first.sha256}.sealed").exists()  # the old image left
         assert screen.current is DocumentKind.SEAL_SAMPLE_FORM
 
         await pilot.click("#back")
         assert app.screen is not screen
-        assert DocumentKind.APPLICATION_FORM in store.attachments(order_id), "going back lost the page"
+        assert DocumentKind.APPLICATION_FORM in store.attachments.of(order_id), "going back lost the page"
 
         # Coming back to the same draft shows the page taken before, and goes on from there.
         await app.push_screen(DocumentCaptureScreen(DOCUMENTS, order_id=order_id, id="capture-again"))
@@ -156,7 +156,7 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
         await pilot.pause()
         assert "未检测到文件拍摄仪，请联系大厅工作人员。也可以点击“导入图片”" in screen_text(app)
         assert screen.query_one("#retry-camera", Button).display
-        events = [row for row in store.db["audit"].rows if row["actor"] == "device"]
+        events = [row for row in store.database.tables["audit"].rows if row["actor"] == "device"]
         assert events[-1]["action"] == "camera_failed" and "no-camera.mp4" in events[-1]["detail"]
 
         async def import_file(name: str) -> None:
@@ -179,8 +179,8 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
         await import_file("seal-form[bold].png")
         await messages.wait(PageCaptured)
         await pilot.pause()
-        assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}
-        kept = store.read_attachment(store.attachments(order_id)[DocumentKind.APPLICATION_FORM].sha256)
+        assert set(store.attachments.of(order_id)) == {DocumentKind.APPLICATION_FORM}
+        kept = store.attachments.read(store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM].sha256)
         assert "已保存：数字证书申请表" in screen_text(app)  # not "正在导入…" left standing
         assert kept.startswith(b"\xff\xd8\xff")  # re-encoded from PNG to JPEG
 
@@ -191,7 +191,7 @@ async def test_pictures_are_imported_and_a_corrupt_one_is_refused_keeping_the_re
         assert "图片文件已损坏，无法打开，请换一张" in screen_text(app)
         await import_file("notes.pdf")
         await messages.wait(CaptureRefused, lambda message: "格式" in message.instruction)
-        assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}, "a refusal lost work"
+        assert set(store.attachments.of(order_id)) == {DocumentKind.APPLICATION_FORM}, "a refusal lost work"
         assert screen.current is DocumentKind.SEAL_SAMPLE_FORM
 
         app.toggle_language()

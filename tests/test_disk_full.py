@@ -39,29 +39,32 @@ def where(small_disk: Path) -> Locations:
 def test_a_full_disk_refuses_each_write_whole_and_corrupts_nothing(
     small_disk: Path, store: Store, figure: Figure
 ) -> None:
-    order = store.create_order(BusinessCode.NEW)
-    store.update_draft(order.id, form={Section.UNIT.value: {"unit_name": "成都示例科技有限公司"}})
-    first = store.add_attachment(order.id, DocumentKind.APPLICATION_FORM, os.urandom(300_000), "image/jpeg")
+    order = store.orders.create(BusinessCode.NEW)
+    store.orders.update_draft(order.id, form={Section.UNIT.value: {"unit_name": "成都示例科技有限公司"}})
+    first = store.attachments.add(order.id, DocumentKind.APPLICATION_FORM, os.urandom(300_000), "image/jpeg")
     filler = fill(small_disk)
 
     refused = 0
     with pytest.raises(StorageFull):  # the image file cannot be written
-        store.add_attachment(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
+        store.attachments.add(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
     refused += 1
     with pytest.raises(StorageFull):  # SQLite cannot grow its write-ahead log (SQLITE_FULL)
         for _ in range(200):
-            store.create_order(BusinessCode.NEW, form={Section.UNIT.value: {"unit_name": "x" * 4000}})
+            store.orders.create(BusinessCode.NEW, form={Section.UNIT.value: {"unit_name": "x" * 4000}})
     refused += 1
 
     assert integrity(store.path) == "ok"
-    assert store.read_attachment(first.sha256)  # the page captured before is whole
-    assert set(store.attachments(order.id)) == {DocumentKind.APPLICATION_FORM}
-    assert store.order(order.id).form[Section.UNIT.value]["unit_name"] == "成都示例科技有限公司"
-    assert not list(store.attachments_dir.glob("*.tmp")), "a half-written image was left behind"
+    assert store.attachments.read(first.sha256)  # the page captured before is whole
+    assert set(store.attachments.of(order.id)) == {DocumentKind.APPLICATION_FORM}
+    assert store.orders.get(order.id).form[Section.UNIT.value]["unit_name"] == "成都示例科技有限公司"
+    assert not list(store.attachments.folder.glob("*.tmp")), "a half-written image was left behind"
 
     filler.unlink()  # staff make room: the same write now succeeds
-    store.add_attachment(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
-    assert set(store.attachments(order.id)) == {DocumentKind.APPLICATION_FORM, DocumentKind.SEAL_SAMPLE_FORM}
+    store.attachments.add(order.id, DocumentKind.SEAL_SAMPLE_FORM, os.urandom(300_000), "image/jpeg")
+    assert set(store.attachments.of(order.id)) == {
+        DocumentKind.APPLICATION_FORM,
+        DocumentKind.SEAL_SAMPLE_FORM,
+    }
     assert integrity(store.path) == "ok"
     figure("disk_full_writes_refused", refused)
     figure("disk_full_integrity_check", integrity(store.path))
@@ -79,7 +82,7 @@ async def test_the_disk_fills_while_capturing_said_plainly_nothing_lost_and_capt
     async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
         app, pilot, messages, order_id = at.app, at.pilot, at.messages, at.order_id
         await messages.wait(PageCaptured)
-        first = store.attachments(order_id)[DocumentKind.APPLICATION_FORM]
+        first = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
         filler = fill(small_disk)
 
         not_kept = await messages.wait(PageNotKept)
@@ -92,14 +95,14 @@ async def test_the_disk_fills_while_capturing_said_plainly_nothing_lost_and_capt
         app.toggle_language()
 
         assert integrity(store.path) == "ok"
-        assert set(store.attachments(order_id)) == {DocumentKind.APPLICATION_FORM}
-        assert store.read_attachment(first.sha256)
+        assert set(store.attachments.of(order_id)) == {DocumentKind.APPLICATION_FORM}
+        assert store.attachments.read(first.sha256)
         assert at.screen.current is DocumentKind.SEAL_SAMPLE_FORM  # still asked for, not skipped
 
         filler.unlink()
         await messages.wait(PageCaptured, lambda page: page.document is DocumentKind.SEAL_SAMPLE_FORM)
         await pilot.pause()
-        assert set(store.attachments(order_id)) == {
+        assert set(store.attachments.of(order_id)) == {
             DocumentKind.APPLICATION_FORM,
             DocumentKind.SEAL_SAMPLE_FORM,
         }

@@ -74,7 +74,7 @@ def test_bad_settings_stop_the_doctor_with_exit_2(where: Locations) -> None:
 def test_audit_verify_finds_a_changed_record(where: Locations) -> None:
     store = Store.open(where.data_dir, where.key_file)
     for action in ("sign_in", "printer_test", "exit"):
-        store.audit("staff", action)
+        store.audit_trail.append("staff", action)
     store.close()
     intact = kiosk(where, "audit", "verify")
     assert intact.returncode == 0 and "intact: 3 records" in intact.stdout

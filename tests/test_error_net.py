@@ -98,7 +98,7 @@ async def _until(pilot: Any, condition: Callable[[], bool]) -> None:
 
 
 def _audited_failures(store: Store) -> list[str]:
-    return [row["detail"] for row in store.db["audit"].rows_where("action = 'failure'")]
+    return [row["detail"] for row in store.database.tables["audit"].rows_where("action = 'failure'")]
 
 
 async def test_a_full_disk_while_saving_the_information_loses_nothing_typed(
@@ -110,11 +110,13 @@ async def test_a_full_disk_while_saving_the_information_loses_nothing_typed(
         await _at_the_information_step(at, hub)
         order_id = at.app.session.order_id
         assert order_id is not None
-        monkeypatch.setattr(store, "update_draft", fails_once(store.update_draft, StorageFull()))
+        monkeypatch.setattr(
+            store.orders, "update_draft", fails_once(store.orders.update_draft, StorageFull())
+        )
         await at.press("#next")
 
         await _says_it_in_both_languages(at, STORAGE_FULL)
-        assert store.order(order_id).status is OrderStatus.DRAFT  # the draft is kept
+        assert store.orders.get(order_id).status is OrderStatus.DRAFT  # the draft is kept
         assert any(
             '"StorageFull"' in detail and "enter_info" in detail for detail in _audited_failures(store)
         )
@@ -124,7 +126,7 @@ async def test_a_full_disk_while_saving_the_information_loses_nothing_typed(
         assert info.query_one("#field-unit-legal_rep_id", Input).value == ID_NUMBER  # as typed
         await at.press("#next")
         await at.on_screen(ReviewScreen)
-        assert store.order(order_id).form["unit"]["legal_rep_id"] == ID_NUMBER
+        assert store.orders.get(order_id).form["unit"]["legal_rep_id"] == ID_NUMBER
 
 
 @pytest.mark.parametrize(
@@ -153,12 +155,12 @@ async def test_a_failed_submission_is_said_and_the_order_goes_once_tried_again(
         await import_each(at)
         submit: SubmitScreen = await at.on_screen(SubmitScreen)
         order_id = submit.order_id
-        monkeypatch.setattr(store, "submit", fails_once(store.submit, error))
+        monkeypatch.setattr(store.orders, "submit", fails_once(store.orders.submit, error))
         await at.press("#next")
 
         await _says_it_in_both_languages(at, sentence)
-        assert store.order(order_id).status is OrderStatus.DRAFT  # nothing half-sent
-        assert set(store.attachments(order_id)) == set(DocumentKind) - {DocumentKind.SITUATION_STATEMENT}
+        assert store.orders.get(order_id).status is OrderStatus.DRAFT  # nothing half-sent
+        assert set(store.attachments.of(order_id)) == set(DocumentKind) - {DocumentKind.SITUATION_STATEMENT}
         assert any(type(error).__name__ in detail for detail in _audited_failures(store))
 
         await at.press("#again")

@@ -203,7 +203,7 @@ async def test_a_double_tap_moves_one_step_and_starts_one_journey(
         await at.press("#leave")
         await at.press("#yes")
         await at.until(lambda: len(at.app.screen_stack) == 1)
-        assert store.orders() == []  # the abandoned draft is gone with the subscriber
+        assert store.orders.all() == []  # the abandoned draft is gone with the subscriber
         assert at.app.session.is_empty
 
 

@@ -164,7 +164,7 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
         await orders_listed(at)
         assert "状态：完成" in at.text
         assert "快递：顺丰速运，运单号：SF1234567890" in at.text
-        assert store.order(order_id).status is OrderStatus.COMPLETED  # recorded here too
+        assert store.orders.get(order_id).status is OrderStatus.COMPLETED  # recorded here too
         await at.press("#leave")
         await at.until(lambda: len(at.app.screen_stack) == 1)
     # After the whole visit, the sync and the follow-up: nothing personal in clear on disk or logged.
@@ -181,7 +181,7 @@ async def test_self_pickup_needs_no_address_and_ends_collected_at_the_hall(
     form[Section.DELIVERY] = {"method": DELIVERY_PICKUP}
     async with _at_hall(where, store, clock, hub, tmp_path) as at:
         order_id = await _apply(at, hub, BusinessCode.NEW, form, camera=False)
-        assert store.order(order_id).form[Section.DELIVERY] == {"method": DELIVERY_PICKUP}
+        assert store.orders.get(order_id).form[Section.DELIVERY] == {"method": DELIVERY_PICKUP}
 
         hub.backend.orders.approve(order_id, "王审核")
         orders = await open_orders(at, hub)
@@ -297,8 +297,8 @@ async def test_offline_the_order_is_kept_and_sent_when_the_backend_is_back(
     receipt = sorted(spool_folder(where).glob("*.pdf"))[-1]
     said = subprocess.run(["pdftotext", str(receipt), "-"], capture_output=True, text=True, check=True).stdout
     assert "已保存在本机" in said
-    assert store.order(order_id).status is OrderStatus.AWAITING_REVIEW
-    assert store.owner(order_id).verified_by == "staff"  # type: ignore[union-attr]
+    assert store.orders.get(order_id).status is OrderStatus.AWAITING_REVIEW
+    assert store.orders.owner(order_id).verified_by == "staff"  # type: ignore[union-attr]
 
     # The network is back: the kiosk's sync drains the queue to the backend.
     engine = build_sync_engine(KioskSettings(backend_url=hub.server.base_url), where, store)
@@ -309,4 +309,4 @@ async def test_offline_the_order_is_kept_and_sent_when_the_backend_is_back(
         engine.client.close()
     held = hub.backend.orders.view_of(order_id)
     assert held.status is OrderStatus.AWAITING_REVIEW and len(held.attachments) == 5
-    assert store.outbox_head(order_id) is None
+    assert store.outbox.head(order_id) is None

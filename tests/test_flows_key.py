@@ -88,7 +88,7 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         assert info.query_one("#field-unit-uscc", Input).value == SAMPLE_UNIT["uscc"]
         assert info.query_one("#field-handler-mobile", Input).value == PHONE
         order_id = await paperwork(at, sample_form(BusinessCode.RENEWAL))
-        assert store.order(order_id).token_serial == SELF_SERVICE_SERIAL
+        assert store.orders.get(order_id).token_serial == SELF_SERVICE_SERIAL
         assert hub.backend.orders.view_of(order_id).token_serial == SELF_SERVICE_SERIAL
 
         assert hub.backend.orders.view_of(order_id).fee_fen == 38_000  # the renewal price
@@ -116,10 +116,10 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
     assert_usable(slot, SELF_SERVICE_SERIAL)
     assert hub.backend.orders.view_of(order_id).status is OrderStatus.COMPLETED
     # The audit trail has the key's events: read at the slot, the wrong PIN, the download.
-    work = [row["detail"] for row in store.db["audit"].rows_where("action = 'key_work'")]
+    work = [row["detail"] for row in store.database.tables["audit"].rows_where("action = 'key_work'")]
     assert [SELF_SERVICE_SERIAL in detail for detail in work] == [True, True]
     assert ['"ok": false' in work[0], '"ok": true' in work[1]] == [True, True]
-    assert store.db["audit"].count_where("action = 'key_read'") >= 1
+    assert store.database.tables["audit"].count_where("action = 'key_read'") >= 1
     # A wrong PIN and the right one were typed: neither is on disk or logged, nor the form.
     typed = [USER_PIN, *personal_values(sample_form(BusinessCode.RENEWAL)), PHONE]
     assert_nothing_in_clear(where, typed, everything_logged)
@@ -225,7 +225,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
             invoice={"title": NEW_NAME},
         )
         order_id = await paperwork(at, changed)
-        held = store.order(order_id)
+        held = store.orders.get(order_id)
         assert held.business == BusinessCode.CHANGE and held.token_serial == SELF_SERVICE_SERIAL_56
 
         hub.backend.orders.approve(order_id, "王审核")  # free: straight to 待下载

@@ -98,7 +98,7 @@ async def test_a_lost_key_is_revoked_at_once_and_listed_in_the_crl(
         await at.on_screen(ReviewScreen)
         assert f"证书盘芯片号：{SELF_SERVICE_SERIAL}" in at.text and "费用合计：免费" in at.text
         order_id = await from_review(at)
-        assert store.order(order_id).token_serial == SELF_SERVICE_SERIAL
+        assert store.orders.get(order_id).token_serial == SELF_SERVICE_SERIAL
 
         # The reviewer approves: free, so the certificate is revoked that moment.
         hub.backend.orders.approve(order_id, "王审核")
@@ -178,7 +178,7 @@ async def test_a_self_pickup_order_is_redirected_to_mail_from_the_home_screen(
         assert f"改派订单：{waiting}" in at.text and "自提改邮寄" in at.text
         assert "四川省成都市****" in at.text  # the new address, masked on screen
         redirect_id = await from_review(at)
-        assert store.order(redirect_id).redirect_of == waiting
+        assert store.orders.get(redirect_id).redirect_of == waiting
         assert hub.backend.orders.view_of(redirect_id).redirect_of is not None
 
         hub.backend.orders.approve(redirect_id, "王审核")

@@ -136,7 +136,7 @@ def test_whatever_the_checks_accept_prints_on_every_form_of_the_business(
         where = locations(home)
         store = Store.open(where.data_dir, where.key_file)
         try:
-            order = store.create_order(
+            order = store.orders.create(
                 code,
                 form=form,
                 project=CATALOG.default_selection(SAMPLE_PROJECT_PATH)
@@ -146,8 +146,10 @@ def test_whatever_the_checks_accept_prints_on_every_form_of_the_business(
                 token_serial="5500000000000001" if business.needs_token else None,
                 redirect_of="0a1b2c3d-1111-2222-3333-444455556666" if code is BusinessCode.REDIRECT else None,
             )
-            store.submit(order.id)
-            content = FormContent.of(store.order(order.id), CATALOG, f"https://www.exca.org/o/{order.id}")
+            store.orders.submit(order.id)
+            content = FormContent.of(
+                store.orders.get(order.id), CATALOG, f"https://www.exca.org/o/{order.id}"
+            )
         finally:
             store.close()
     for printed in forms_to_sign(business):

@@ -62,7 +62,7 @@ async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(
         fill_form(at, form)
         await at.pilot.pause()
         assert any(field.value == "11010519491231002X" for field in app.screen.query(Input))
-        assert store.orders(), "the visit's draft is in the store before the wipe"
+        assert store.orders.all(), "the visit's draft is in the store before the wipe"
 
         settings = app.settings
         assert settings is not None
@@ -75,8 +75,8 @@ async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(
         await at.pilot.pause()
 
         assert app.session.is_empty
-        assert store.orders() == [], "a draft of the visit survived"
-        assert list(store.attachments_dir.iterdir()) == []
+        assert store.orders.all() == [], "a draft of the visit survived"
+        assert list(store.attachments.folder.iterdir()) == []
         shown = at.text
         assert not [value for value in typed if value in shown]
 

@@ -50,12 +50,14 @@ async def printing(
 ) -> AsyncIterator[Printing]:
     """The kiosk at 120 x 40 printing the forms a new order is signed on."""
     catalog = load_catalog()
-    order = store.create_order(
+    order = store.orders.create(
         BusinessCode.NEW,
         form=sample_form(BusinessCode.NEW),
         project=catalog.default_selection(SAMPLE_PROJECT_PATH),
     )
-    content = FormContent.of(store.order(order.id), catalog, f"https://www.exca.org/kiosk/order/{order.id}")
+    content = FormContent.of(
+        store.orders.get(order.id), catalog, f"https://www.exca.org/kiosk/order/{order.id}"
+    )
 
     def form(kind: PrintedForm) -> FormToPrint:
         return FormToPrint(
@@ -120,7 +122,9 @@ async def test_a_paused_printer_is_explained_and_the_form_prints_when_staff_star
         assert "打印机已暂停，请联系大厅工作人员。表格已保留，打印机恢复后将自动打印" in text
         assert "○ 数字证书申请表 · 已保留，等待打印机" in text
         assert at.screen.query_one("#done", Button).disabled
-        (event,) = list(store.db["audit"].rows_where("action = 'printer_problem'"))  # once, for staff
+        (event,) = list(
+            store.database.tables["audit"].rows_where("action = 'printer_problem'")
+        )  # once, for staff
         assert event["actor"] == "device" and "paused" in event["detail"]
 
         at.app.language = "en"  # a subscriber who switched to English reads the same in English

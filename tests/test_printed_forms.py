@@ -34,7 +34,7 @@ FOLLOW = "https://www.exca.org/kiosk/order/{order_id}"
 
 def _order(store: Store, code: BusinessCode, **changes: dict[str, str]) -> FormContent:
     """A real order in the real store, as the forms see it."""
-    order = store.create_order(
+    order = store.orders.create(
         code,
         form=sample_form(code, **changes),
         project=CATALOG.default_selection(SAMPLE_PROJECT_PATH),
@@ -42,8 +42,8 @@ def _order(store: Store, code: BusinessCode, **changes: dict[str, str]) -> FormC
         token_serial="5500000000000001" if business(code).needs_token else None,
         redirect_of="0a1b2c3d-1111-2222-3333-444455556666" if code is BusinessCode.REDIRECT else None,
     )
-    store.submit(order.id)
-    return FormContent.of(store.order(order.id), CATALOG, FOLLOW.format(order_id=order.id))
+    store.orders.submit(order.id)
+    return FormContent.of(store.orders.get(order.id), CATALOG, FOLLOW.format(order_id=order.id))
 
 
 def _pdf(tmp_path: Path, form: PrintedForm, content: FormContent, language: str = "zh") -> Path:
@@ -110,7 +110,7 @@ def test_the_application_form_carries_every_field_of_the_order(store: Store, tmp
         "公共资源交易",
         *(
             CATALOG.certificate_types[code].title
-            for code in store.order(content.order_id).project.certificate_types
+            for code in store.orders.get(content.order_id).project.certificate_types
         ),  # type: ignore[union-attr]
         "营业执照副本",
         "法人代表身份证（护照）",

@@ -37,12 +37,14 @@ CATALOG = load_catalog()
 @pytest.fixture
 def form(store: Store) -> tuple[str, PrintRequest]:
     """The application form of a real order, as the kiosk would print it."""
-    order = store.create_order(
+    order = store.orders.create(
         BusinessCode.NEW,
         form=sample_form(BusinessCode.NEW),
         project=CATALOG.default_selection(SAMPLE_PROJECT_PATH),
     )
-    content = FormContent.of(store.order(order.id), CATALOG, f"https://www.exca.org/kiosk/order/{order.id}")
+    content = FormContent.of(
+        store.orders.get(order.id), CATALOG, f"https://www.exca.org/kiosk/order/{order.id}"
+    )
     document = render(PrintedForm.APPLICATION_FORM, content)
     return order.id, PrintRequest(f"{order.id} application_form", document)
 

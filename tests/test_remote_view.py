@@ -57,7 +57,7 @@ def free_port() -> int:
 @pytest.fixture
 def remote_view(where: Locations, hub_for_kiosk: Hub) -> Iterator[str]:
     store = Store.open(where.data_dir, where.key_file)
-    store.replace_staff_accounts([StaffAccount(STAFF_ID, "王五", hash_pin(STAFF_PIN))])
+    store.staff.replace([StaffAccount(STAFF_ID, "王五", hash_pin(STAFF_PIN))])
     store.close()
     where.config_file.write_text(f'backend_url = "{hub_for_kiosk.server.base_url}"\n')
     port = free_port()

@@ -125,7 +125,7 @@ async def test_offline_the_staff_confirm_in_person(where, store: Store, clock, t
         (signed_in,) = at.results  # with the kiosk's own PIN (no staff ID): the hall vouches
         assert signed_in is not None and signed_in.owner == Owner(PHONE, "staff", "hall-staff")
         assert signed_in.session_token is None
-        actions = [row["action"] for row in store.db.table("audit").rows]
+        actions = [row["action"] for row in store.database.tables.table("audit").rows]
         assert "confirmed_subscriber_in_person" in actions
 
 
@@ -138,7 +138,7 @@ def test_a_journey_walks_the_business_steps_and_owns_its_draft(store: Store) -> 
     assert journey.go(Outcome.NEXT) is Step.SELECT_PROJECT
     order_id = journey.draft(store)
     assert journey.draft(store) == order_id  # made once
-    assert store.owner(order_id) == Owner(PHONE, "sms")
+    assert store.orders.owner(order_id) == Owner(PHONE, "sms")
     assert journey.go(Outcome.BACK) is Step.SIGN_IN
     for _ in journey.steps:
         journey.go(Outcome.NEXT)

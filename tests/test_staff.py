@@ -50,7 +50,7 @@ def test_staff_accounts_come_from_the_backend_and_are_kept_sealed(hub: Hub, stor
     hub.backend.tokens.add_staff(STAFF_ID, STAFF_NAME, STAFF_PIN)
     with kiosk_client(hub.server.base_url, hub.credentials) as client:
         assert engine_for(store, client).follow_and_beat()
-    account = store.staff_accounts()[STAFF_ID]
+    account = store.staff.accounts()[STAFF_ID]
     assert account.name == STAFF_NAME and account.pin_hash.startswith("scrypt$")
     raw = store.path.read_bytes() + Path(f"{store.path}-wal").read_bytes()
     assert STAFF_NAME.encode() not in raw and account.pin_hash.encode() not in raw  # sealed at rest
@@ -60,13 +60,13 @@ def test_staff_accounts_come_from_the_backend_and_are_kept_sealed(hub: Hub, stor
         conn.execute("delete from staff where staff_id = ?", (STAFF_ID,))
     with kiosk_client(hub.server.base_url, hub.credentials) as client:
         engine_for(store, client).follow_and_beat()
-    assert STAFF_ID not in store.staff_accounts()
+    assert STAFF_ID not in store.staff.accounts()
 
 
 async def test_a_staff_member_signs_in_offline_with_the_kept_account(where, store: Store, clock) -> None:
     """The backend is not reachable (the settings' default port has nothing): the account kept
     from the last refresh still signs them in, by ID and PIN; a wrong ID costs a try."""
-    store.replace_staff_accounts([StaffAccount(STAFF_ID, STAFF_NAME, hash_pin(STAFF_PIN))])
+    store.staff.replace([StaffAccount(STAFF_ID, STAFF_NAME, hash_pin(STAFF_PIN))])
     app = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -75,7 +75,7 @@ async def test_a_staff_member_signs_in_offline_with_the_kept_account(where, stor
         await type_staff(pilot, STAFF_ID.lower(), STAFF_PIN)  # the ID as it comes, lower case
         assert isinstance(app.screen, StaffScreen)
         assert f"工作人员 · {STAFF_ID} {STAFF_NAME}" in screen_text(app)
-    details = [row["detail"] for row in store.db["audit"].rows_where("action = 'sign_in'")]
+    details = [row["detail"] for row in store.database.tables["audit"].rows_where("action = 'sign_in'")]
     assert details and STAFF_ID in details[-1] and STAFF_PIN not in "".join(details)
 
 
@@ -84,7 +84,9 @@ def test_the_lockout_outlasts_a_restart(store: Store, where, clock) -> None:
     kiosk restarted) is still locked, and a right PIN waits too."""
 
     def gate(backing: Store) -> StaffGate:
-        return StaffGate(hash_pin("246810"), backing.staff_accounts, StoredLockout(backing), clock=clock)
+        return StaffGate(
+            hash_pin("246810"), backing.staff.accounts, StoredLockout(backing.state), clock=clock
+        )
 
     first = gate(store)
     for _ in range(5):
@@ -106,9 +108,9 @@ async def test_the_dashboard_shows_health_queue_and_the_day(
 ) -> None:
     messages = Messages()
     blocked = queue_order(store, BusinessCode.NEW)
-    head = store.outbox_head(blocked)
+    head = store.outbox.head(blocked)
     assert head is not None
-    store.mark_outbox_blocked(head.id, "Rejected 422 bad_form: refused by the backend")
+    store.outbox.mark_blocked(head.id, "Rejected 422 bad_form: refused by the backend")
     settings = KioskSettings(backend_url="http://127.0.0.1:9", camera_source=str(demo_video))
     app = KioskApp(where=where, settings=settings, store=store, clock=clock, wall_clock=clock)
     async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
@@ -129,9 +131,9 @@ async def test_the_dashboard_shows_health_queue_and_the_day(
         assert "证书新办：1" in text
 
         await pilot.click("#retry-sync")  # 立即同步: the refused order may go again
-        assert store.sync_summary().blocked_orders == 0
+        assert store.outbox.summary().blocked_orders == 0
         assert "已让" in screen_text(app)
-    actions = [row["action"] for row in store.db["audit"].rows]
+    actions = [row["action"] for row in store.database.tables["audit"].rows]
     assert "sync_retry" in actions
 
 
@@ -154,7 +156,7 @@ async def test_out_of_service_is_what_subscribers_see_until_staff_resume(where, 
         await pilot.click("#toggle-service")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    actions = [row["action"] for row in store.db["audit"].rows]
+    actions = [row["action"] for row in store.database.tables["audit"].rows]
     assert actions.count("out_of_service") == 1 and actions.count("back_in_service") == 1
 
 
@@ -186,7 +188,7 @@ async def test_staff_end_a_stuck_session_and_reprint_the_last_receipt(where, sto
         await pilot.click("#end-session")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.session.is_empty
-    actions = [row["action"] for row in store.db["audit"].rows]
+    actions = [row["action"] for row in store.database.tables["audit"].rows]
     assert "receipt_reprinted" in actions and "session_ended" in actions
 
 
@@ -207,7 +209,7 @@ async def test_leaving_with_orders_unsent_asks_first(where, store: Store, clock)
         await pilot.pause()
         await pilot.click("#yes")
     assert not app.is_running
-    assert store.sync_summary().pending_orders == 1  # kept, for the next start
+    assert store.outbox.summary().pending_orders == 1  # kept, for the next start
 
 
 async def test_staff_confirm_a_subscriber_offline_under_their_own_id(where, store: Store, clock) -> None:
@@ -215,7 +217,7 @@ async def test_staff_confirm_a_subscriber_offline_under_their_own_id(where, stor
     order carries their ID (the backend records who vouched)."""
     from kiosk.screens.sign_in import SignInScreen
 
-    store.replace_staff_accounts([StaffAccount(STAFF_ID, STAFF_NAME, hash_pin(STAFF_PIN))])
+    store.staff.replace([StaffAccount(STAFF_ID, STAFF_NAME, hash_pin(STAFF_PIN))])
     app = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
     results = []
     async with app.run_test(size=SIZE) as pilot:
@@ -253,18 +255,18 @@ async def test_the_kiosk_follows_a_pause_set_from_the_remote_view(where, store: 
         await pilot.click("#toggle-service")
         await pilot.pause()
         assert console.screen is dashboard and "本机已暂停服务" in screen_text(console)
-    assert store.state("out_of_service") == "1"
+    assert store.state.get("out_of_service") == "1"
 
     kiosk = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
     async with kiosk.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.pause()
         assert isinstance(kiosk.screen, OutOfServiceScreen)
-        store.set_state(out_of_service="0")  # resumed from the browser
+        store.state.set(out_of_service="0")  # resumed from the browser
         kiosk.tick_idle()
         await pilot.pause()
         assert isinstance(kiosk.screen, HomeScreen)
-        store.set_state(out_of_service="1")
+        store.state.set(out_of_service="1")
         kiosk.tick_idle()
         await pilot.pause()
         assert isinstance(kiosk.screen, OutOfServiceScreen)

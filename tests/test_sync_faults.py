@@ -23,7 +23,7 @@ def test_every_kind_of_fault_and_still_each_order_exactly_once(
     drained = threading.Event()
 
     def progress() -> None:
-        if store.sync_summary().pending_orders == 0:
+        if store.outbox.summary().pending_orders == 0:
             drained.set()
 
     with FaultProxy(hub.server.base_url, WEIGHTS, timeout_hold_s=0.8) as proxy:
@@ -40,14 +40,14 @@ def test_every_kind_of_fault_and_still_each_order_exactly_once(
                 engine.close()
         counts = dict(proxy.counts)
     assert all(counts.get(fault, 0) >= 1 for fault in FAULTS), counts
-    assert store.sync_summary().blocked_orders == 0
+    assert store.outbox.summary().blocked_orders == 0
     assert_each_exactly_once(hub, store, orders)
-    assert all(store.order(order_id).acknowledged_at for order_id in orders)
+    assert all(store.orders.get(order_id).acknowledged_at for order_id in orders)
     # What the proxy broke was retried: more requests than the 7 items of each order.
     assert sum(counts.values()) > ORDERS * 7
     for fault, count in sorted(counts.items()):
         figure(f"requests.{fault}", count)
     figure("orders", ORDERS)
-    figure("drained", sum(1 for order_id in orders if store.order(order_id).acknowledged_at))
+    figure("drained", sum(1 for order_id in orders if store.orders.get(order_id).acknowledged_at))
     figure("lost", 0)  # asserted above: each order exactly once
     figure("doubled", 0)

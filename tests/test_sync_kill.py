@@ -60,13 +60,13 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(
     assert killed >= TRIALS // 2, f"only {killed} of {TRIALS} children were killed before they finished"
     assert cut_mid_way >= TRIALS // 3, f"only {cut_mid_way} kills fell in the middle of the work"
 
-    assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.database.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with kiosk_client(hub.server.base_url, hub.credentials) as client:
         engine = engine_for(store, client)
         report = engine.run_once()
         engine.close()
     assert report.reached_backend and report.blocked == 0
-    assert store.sync_summary().pending_orders == 0
+    assert store.outbox.summary().pending_orders == 0
     assert_each_exactly_once(hub, store, orders)
     with hub.backend.db.connect() as conn:
         stored_files = {path.name for path in Path(hub.backend.settings.attachments_dir).iterdir()}

@@ -37,7 +37,7 @@ from kiosk.core.contract import Heartbeat, OrderCreate, OrderView, ProjectWire, 
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.i18n import Text
 from kiosk.store import KeyFileError, OutboxItem, Store, StoreError
-from kiosk.store.store import utc_now
+from kiosk.store.database import utc_now
 
 log = logging.getLogger("kiosk.sync")
 _NO_ANSWER = Text("连接不上后台，订单已保存在本机，联网后自动发送")
@@ -180,7 +180,7 @@ class SyncEngine:
                 report.sent,
                 report.retrying,
                 report.blocked,
-                self.store.sync_summary().pending_orders,
+                self.store.outbox.summary().pending_orders,
                 "yes" if report.reached_backend else "no",
             )
         return report
@@ -202,7 +202,7 @@ class SyncEngine:
         while True:
             if not link_down.is_set() and not self.stopping and len(in_flight) < limit:
                 busy = set(in_flight.values())
-                for order_id in self.store.due_orders(limit=limit + len(busy)):
+                for order_id in self.store.outbox.due_orders(limit=limit + len(busy)):
                     if len(in_flight) >= limit:
                         break
                     if order_id not in busy:
@@ -217,7 +217,7 @@ class SyncEngine:
 
     def _drain_order(self, order_id: str, report: PassReport, link_down: threading.Event) -> None:
         while not link_down.is_set() and not self.stopping:
-            item = self.store.outbox_head(order_id)
+            item = self.store.outbox.head(order_id)
             if item is None or item.blocked_at or (item.next_attempt_at or "") > utc_now():
                 return
             try:
@@ -249,17 +249,17 @@ class SyncEngine:
         order_id = item.order_id
         if item.kind == "create_order":
             self.client.create_order(self.order_request(order_id))
-            self.store.finish_outbox_item(item.id)
+            self.store.outbox.finish(item.id)
         elif item.kind == "resubmit_order":
-            order = self.store.order(order_id)
+            order = self.store.orders.get(order_id)
             if order.purged_at is not None:
                 raise LocalProblem("the form was purged from this kiosk; it must be entered again")
             self.client.update_form(order_id, order.form)
-            self.store.finish_outbox_item(item.id)
+            self.store.outbox.finish(item.id)
         elif item.kind == "upload_attachment":
             document, sha256 = DocumentKind(item.payload["document"]), str(item.payload["sha256"])
             try:
-                data = self.store.read_attachment(sha256)
+                data = self.store.attachments.read(sha256)
             except (OSError, StoreError, KeyFileError) as error:  # gone, altered, or not ours
                 raise LocalProblem(
                     f"the image of {document.value} cannot be read: {type(error).__name__}"
@@ -267,18 +267,18 @@ class SyncEngine:
             receipt = self.client.put_attachment(order_id, document, data, sha256)
             if receipt.sha256 != sha256:
                 raise ServerFault(_MISMATCH, code="sha256_mismatch")
-            self.store.finish_outbox_item(item.id, uploaded=document)
+            self.store.outbox.finish(item.id, uploaded=document)
         elif item.kind == "submit_order":
             view = self.client.submit_order(order_id, int(item.payload.get("revision", 1)))
-            self.store.finish_outbox_item(item.id, acknowledged=True)
+            self.store.outbox.finish(item.id, acknowledged=True)
             self.record(view)
         else:
             raise LocalProblem(f"unknown outbox item kind {item.kind!r}")
 
     def order_request(self, order_id: str) -> OrderCreate:
         """What the backend is told about a new order, from the store (opened only here)."""
-        order = self.store.order(order_id)
-        owner = self.store.owner(order_id)
+        order = self.store.orders.get(order_id)
+        owner = self.store.orders.owner(order_id)
         try:
             return OrderCreate(
                 order_id=UUID(order.id),
@@ -313,10 +313,10 @@ class SyncEngine:
             delay = self._jittered(self.settings.retry_base_s * 2**item.attempts, self.settings.retry_max_s)
             delay = max(delay, retry_after_s or 0.0)
             when = (datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="milliseconds")
-            self.store.mark_outbox_failed(item.id, error, when)
+            self.store.outbox.mark_failed(item.id, error, when)
             report.count("retrying")
         else:
-            self.store.mark_outbox_blocked(item.id, error)
+            self.store.outbox.mark_blocked(item.id, error)
             report.count("blocked")
             log.warning(
                 "outbox item %s (%s) of order %s blocked: %s", item.id, item.kind, item.order_id, error
@@ -330,7 +330,7 @@ class SyncEngine:
         return delay / 2 + self._rng.uniform(0, delay / 2)
 
     def _seconds_until_due(self) -> float:
-        when = self.store.next_attempt_at()
+        when = self.store.outbox.next_attempt_at()
         if when is None:
             return self.settings.follow_every_s
         if when == "":
@@ -342,7 +342,7 @@ class SyncEngine:
         """Pull the state of the orders the backend holds, then send the heartbeat; False when
         the backend could not be reached."""
         try:
-            for order_id in self.store.orders_to_follow():
+            for order_id in self.store.orders.to_follow():
                 try:
                     self.record(self.client.get_order(order_id))
                 except BackendError as error:
@@ -371,7 +371,7 @@ class SyncEngine:
         return record_view(self.store, view)
 
     def heartbeat(self) -> None:
-        summary = self.store.sync_summary()
+        summary = self.store.outbox.summary()
         oldest = (
             max(0.0, (datetime.now(UTC) - datetime.fromisoformat(summary.oldest_pending_at)).total_seconds())
             if summary.oldest_pending_at
@@ -392,12 +392,12 @@ class SyncEngine:
         from kiosk.core.staff_pins import StaffAccount
 
         accounts = self.client.staff_directory()
-        self.store.replace_staff_accounts(
+        self.store.staff.replace(
             [StaffAccount(account.staff_id, account.name, account.pin_hash) for account in accounts]
         )
 
     def purge(self) -> list[str]:
-        purged = self.store.purge_due(self.settings.retention_s)
+        purged = self.store.orders.purge_due(self.settings.retention_s)
         if purged:
             log.info("personal data of %d orders purged after retention", len(purged))
         return purged
@@ -410,7 +410,7 @@ class SyncEngine:
             if self._last_link == state and not force:
                 return
             self._last_link = state
-        self.store.note_link(online, error)
+        self.store.outbox.note_link(online, error)
         self.on_progress()
 
 
@@ -418,7 +418,7 @@ def record_view(store: Store, view: OrderView) -> bool:
     """Take the backend's state of an order this kiosk holds; False if nothing changed, or the
     order was taken at another kiosk (nothing of it here to update)."""
     try:
-        return store.record_remote(
+        return store.orders.record_remote(
             str(view.order_id),
             view.status,
             view.updated_at.isoformat(),

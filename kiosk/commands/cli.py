@@ -135,7 +135,7 @@ def run_sync(home: str | None, *, once: bool) -> int:
         if report.busy:
             print("kiosk sync: the kiosk app is sending this queue now; nothing to do here", flush=True)
             return 0
-        summary = store.sync_summary()
+        summary = store.outbox.summary()
         print(
             f"sent={report.sent} retrying={report.retrying} blocked={report.blocked}"
             f" pending_orders={summary.pending_orders} online={'yes' if report.reached_backend else 'no'}",

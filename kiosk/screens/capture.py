@@ -275,7 +275,7 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         store = self.kiosk.store
         if self.order_id is not None and store is not None:
             try:
-                store.add_attachment(self.order_id, document, data, JPEG)
+                store.attachments.add(self.order_id, document, data, JPEG)
             except StorageFull:
                 self.post_message(PageNotKept(document))
                 return
@@ -289,10 +289,10 @@ class DocumentCaptureScreen(KioskMixin, Screen[bool]):
         if self._restored or store is None or self.order_id is None:
             return
         self._restored = True
-        for document, record in store.attachments(self.order_id).items():
+        for document, record in store.attachments.of(self.order_id).items():
             if document not in self.documents or (document in self.retake and record.uploaded_at):
                 continue
-            data = store.read_attachment(record.sha256)
+            data = store.attachments.read(record.sha256)
             image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_8)
             if image is None:
                 continue

@@ -236,7 +236,7 @@ class StaffScreen(KioskScreen):
         if store is None:
             widget.update(t(Text("数据存储未打开")))
             return
-        summary = store.sync_summary()
+        summary = store.outbox.summary()
         lines = [
             t(
                 Text(
@@ -251,7 +251,7 @@ class StaffScreen(KioskScreen):
             lines.append(t(Text("最早的已等待{minutes}分钟", minutes=minutes)))
         if summary.last_contact_at:
             lines.append(t(Text("最近联系后台：{at}", at=_local_time(summary.last_contact_at))))
-        for item in store.pending_outbox(limit=50):
+        for item in store.outbox.pending(limit=50):
             if item.last_error:
                 state = Text("被拒") if item.blocked_at else Text("重试中")
                 lines.append(
@@ -265,7 +265,7 @@ class StaffScreen(KioskScreen):
         from kiosk.core.domain.businesses import BUSINESSES
 
         store, t = self.kiosk.store, self.t
-        visits = store.visits(date.today().isoformat()) if store is not None else {}
+        visits = store.visits.on(date.today().isoformat()) if store is not None else {}
         lines = []
         for code, business in BUSINESSES.items():
             lines.append(t(Text("{label}：{value}", label=business.title, value=visits.get(code, 0))))
@@ -347,7 +347,7 @@ class StaffScreen(KioskScreen):
         from kiosk.store import StorageFull
 
         try:
-            count = store.retry_outbox_now()
+            count = store.outbox.retry_now()
         except StorageFull as error:
             self.kiosk.tell_failure(error, during="sync retry")
             return
@@ -361,7 +361,7 @@ class StaffScreen(KioskScreen):
         from kiosk.services.printouts import order_form
 
         runtime = self.kiosk.runtime
-        order_id = runtime.store.latest_submitted_order() if runtime is not None else None
+        order_id = runtime.store.orders.latest_submitted() if runtime is not None else None
         if runtime is None or order_id is None:
             self._say(Text("本机还没有提交过订单"))
             return
@@ -375,7 +375,7 @@ class StaffScreen(KioskScreen):
         from kiosk.screens.step import ConfirmScreen
 
         store = self.kiosk.store
-        waiting = store.sync_summary().pending_orders if store is not None else 0
+        waiting = store.outbox.summary().pending_orders if store is not None else 0
         if not waiting:
             self.kiosk.exit_by_staff()
             return

@@ -86,8 +86,8 @@ class SubmitScreen(StepScreen[Outcome]):
     # --- what is ready, and where the order is --------------------------------------------------------
     def _refresh_widgets(self) -> None:
         store = self.runtime.store
-        order = store.order(self.order_id)
-        captured = store.attachments(self.order_id)
+        order = store.orders.get(self.order_id)
+        captured = store.attachments.of(self.order_id)
         if self.delivery is Delivery.NOT_SUBMITTED:
             missing = [kind for kind in self.documents if kind not in captured]
             problems = check_form(self.business.sections, order.form)
@@ -125,7 +125,7 @@ class SubmitScreen(StepScreen[Outcome]):
         if self.delivery is Delivery.NOT_SUBMITTED:
             return
         store = self.runtime.store
-        head = store.outbox_head(self.order_id)
+        head = store.outbox.head(self.order_id)
         if head is None:
             self.delivery = Delivery.RECEIVED
         elif head.blocked_at:
@@ -143,7 +143,7 @@ class SubmitScreen(StepScreen[Outcome]):
 
         store = self.runtime.store
         try:
-            store.submit(self.order_id)
+            store.orders.submit(self.order_id)
         except StorageFull:
             raise  # the error net says it, and the step comes back to try again once there is room
         except (StoreError, OSError) as error:

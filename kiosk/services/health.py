@@ -261,7 +261,7 @@ def check_backend(settings: KioskSettings, where: Locations, store: Store | None
         client = open_backend_client(settings, where, max_connections=1)
     except CredentialsError as error:
         return PartHealth(part, State.FAILED, Text("本终端尚未在服务器注册，请联系大厅工作人员"), str(error))
-    depth = store.sync_summary().pending_orders if store is not None else 0
+    depth = store.outbox.summary().pending_orders if store is not None else 0
     started = time.monotonic()
     try:
         with client:
@@ -276,7 +276,7 @@ def check_queue(store: Store | None) -> PartHealth:
     part = Text("同步队列")
     if store is None:
         return PartHealth(part, State.FAILED, Text("数据存储未打开"))
-    summary = store.sync_summary()
+    summary = store.outbox.summary()
     if summary.blocked_orders:
         return PartHealth(
             part,

@@ -139,15 +139,15 @@ class Journey:
         step = self.step
         form = None
         if self.order_id is not None and store is not None:
-            form = store.order(self.order_id).form
-            store.discard_draft(self.order_id)
+            form = store.orders.get(self.order_id).form
+            store.orders.discard_draft(self.order_id)
         self.order_id = None
         self.business, self.steps = business, business.steps
         self.position = business.steps.index(step) if step in business.steps else 0
         if form and store is not None:
             self.draft(store)
             assert self.order_id is not None
-            store.update_draft(self.order_id, form=form)  # the new draft has the key's serial already
+            store.orders.update_draft(self.order_id, form=form)  # the new draft has the key's serial already
 
     def draft(self, store: Store) -> str:
         """The order this journey builds: created on first need, owned by the signed-in
@@ -155,8 +155,8 @@ class Journey:
         if self.subscriber is None:
             raise RuntimeError("no order before the subscriber is signed in")
         if self.order_id is None:
-            self.order_id = store.create_order(
+            self.order_id = store.orders.create(
                 self.business.code, token_serial=self.token_serial, redirect_of=self.redirect_of
             ).id
-            store.set_owner(self.order_id, self.subscriber.owner)
+            store.orders.set_owner(self.order_id, self.subscriber.owner)
         return self.order_id

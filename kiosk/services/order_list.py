@@ -63,10 +63,10 @@ class OrderEntry:
 def orders_of(store: Store, phone: str) -> list[OrderRecord]:
     """The submitted orders this kiosk holds for `phone`, newest first (drafts are nobody's yet)."""
     mine = []
-    for order in store.orders():
+    for order in store.orders.all():
         if order.status is OrderStatus.DRAFT or order.purged_at is not None:
             continue
-        owner = store.owner(order.id)
+        owner = store.orders.owner(order.id)
         if owner is not None and owner.phone == phone:
             mine.append(order)
     return mine
@@ -131,7 +131,7 @@ def fetch_orders(client: BackendClient, store: Store, signed: SignedIn) -> list[
 def entries_of(store: Store, phone: str, views: Iterable[OrderView]) -> list[OrderEntry]:
     """订单查询's entries: the backend's views joined with what this kiosk holds for `phone`."""
     local = orders_of(store, phone)
-    queued = [order.id for order in local if store.outbox_head(order.id) is not None]
+    queued = [order.id for order in local if store.outbox.head(order.id) is not None]
     return merge(views, local, queued)
 
 

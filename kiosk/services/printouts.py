@@ -30,7 +30,7 @@ def order_form(runtime: KioskRuntime, order_id: str, form: PrintedForm, language
         from kiosk.devices.printer.job import PrintRequest
         from kiosk.devices.printer.runtime import follow_url
 
-        order = runtime.store.order(order_id)
+        order = runtime.store.orders.get(order_id)
         content = FormContent.of(order, runtime.catalog(), follow_url(runtime.settings, order_id))
         return PrintRequest(f"{order_id} {form.value}", render(form, content, language))
 

@@ -30,7 +30,7 @@ class Session:
 
         if store is not None and self.order_id is not None:
             try:
-                store.discard_draft(self.order_id)
+                store.orders.discard_draft(self.order_id)
             except StorageFull:  # the subscriber is forgotten all the same; the draft waits
                 log.warning("storage full: a draft could not be discarded")
         self.subscriber_phone = None

@@ -44,8 +44,10 @@ class LockoutInMemory:
 
 
 class KeyValueState(Protocol):
-    def state(self, key: str, default: str = "") -> str: ...
-    def set_state(self, **values: str) -> None: ...
+    """Values by key that outlive a restart: the store's `state` (kiosk/store/state.py)."""
+
+    def get(self, key: str, default: str = "") -> str: ...
+    def set(self, **values: str) -> None: ...
 
 
 class StoredLockout:
@@ -55,12 +57,10 @@ class StoredLockout:
         self._state = state
 
     def load(self) -> tuple[int, float]:
-        return int(self._state.state("staff_failures", "0")), float(
-            self._state.state("staff_locked_until", "0")
-        )
+        return int(self._state.get("staff_failures", "0")), float(self._state.get("staff_locked_until", "0"))
 
     def save(self, failures: int, locked_until: float) -> None:
-        self._state.set_state(staff_failures=str(failures), staff_locked_until=repr(locked_until))
+        self._state.set(staff_failures=str(failures), staff_locked_until=repr(locked_until))
 
 
 class StaffGate:

@@ -19,17 +19,13 @@ import hashlib
 import hmac
 import json
 import os
-import sqlite3
-import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from kiosk.core.i18n import Text
+from kiosk.store.database import Database, utc_now
 
 GENESIS_HASH = "0" * 64
 KEY_PURPOSE = "kiosk audit chain v1"
@@ -46,22 +42,17 @@ class AuditRecord:
 
 
 class AuditTrail:
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        lock: threading.RLock,
-        write: Callable[[], AbstractContextManager[sqlite_utils.Database]],
-        key: bytes,
-        anchor: Path,
-    ) -> None:
-        self._conn, self._lock, self._write = conn, lock, write
+    def __init__(self, database: Database, key: bytes, anchor: Path) -> None:
+        self._db = database
         self._key = key
         self.anchor = anchor
 
     # --- writing ----------------------------------------------------------------------------------
-    def append(self, actor: str, action: str, at: str, **detail: Any) -> None:
-        with self._write() as db:
-            last = self._conn.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
+    def append(self, actor: str, action: str, **detail: Any) -> None:
+        """Append a chained record, dated now. Never pass personal data or PINs in `detail`."""
+        at = utc_now()
+        with self._db.write() as db:
+            last = db.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
             seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
             record = {
                 "seq": seq,
@@ -81,11 +72,11 @@ class AuditTrail:
         the key (and anchor it). True when it was rechained."""
         if self.anchor.exists():
             return False
-        with self._lock:
-            rows = list(sqlite_utils.Database(self._conn).table("audit").rows_where(order_by="seq"))
+        with self._db.read() as db:
+            rows = list(db.table("audit").rows_where(order_by="seq"))
         if not rows or _first_break(rows, _plain_hash) is not None:
             return False
-        with self._write() as db:
+        with self._db.write() as db:
             prev_hash = GENESIS_HASH
             for row in rows:
                 record = {key: row[key] for key in FIELDS}
@@ -100,8 +91,8 @@ class AuditTrail:
     # --- checking ---------------------------------------------------------------------------------
     def first_changed(self) -> int | None:
         """The seq of the first record that does not match the chain, or None if all do."""
-        with self._lock:
-            rows = list(sqlite_utils.Database(self._conn).table("audit").rows_where(order_by="seq"))
+        with self._db.read() as db:
+            rows = list(db.table("audit").rows_where(order_by="seq"))
         return _first_break(rows, self._hash)
 
     def problem(self) -> Text | None:
@@ -109,8 +100,8 @@ class AuditTrail:
         changed = self.first_changed()
         if changed is not None:
             return Text("审计记录第{seq}条被改动或删除", seq=changed)
-        with self._lock:
-            head = self._conn.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
+        with self._db.read() as db:
+            head = db.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
         anchored = self._read_anchor()
         if head is None and anchored is None:
             return None
@@ -125,16 +116,16 @@ class AuditTrail:
 
     def records(self, last: int | None = None) -> list[AuditRecord]:
         query = "select seq, at, actor, action, detail from audit order by seq desc"
-        with self._lock:
-            rows = self._conn.execute(query + (" limit ?" if last else ""), [last] if last else []).fetchall()
+        with self._db.read() as db:
+            rows = db.execute(query + (" limit ?" if last else ""), [last] if last else []).fetchall()
         return [
             AuditRecord(seq, at, actor, action, json.loads(detail))
             for seq, at, actor, action, detail in reversed(rows)
         ]
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("select count(*) from audit").fetchone()[0])
+        with self._db.read() as db:
+            return int(db.execute("select count(*) from audit").fetchone()[0])
 
     # --- internals --------------------------------------------------------------------------------
     def _hash(self, prev_hash: str, record: dict[str, Any]) -> str:

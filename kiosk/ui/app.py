@@ -133,8 +133,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.settings = settings = runtime.settings
         self.staff_gate = StaffGate(
             settings.staff_pin_hash,
-            accounts=runtime.store.staff_accounts,
-            lockout=StoredLockout(runtime.store),
+            accounts=runtime.store.staff.accounts,
+            lockout=StoredLockout(runtime.store.state),
             clock=self.wall_clock,
         )
         self.language = settings.language
@@ -206,7 +206,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_queue_changed(self, _: QueueChanged) -> None:
         self._sync_refresh_queued.clear()
         if self.store is not None:
-            summary = self.store.sync_summary()
+            summary = self.store.outbox.summary()
             self.queue_depth = summary.pending_orders
             self.blocked_orders = summary.blocked_orders
             self.backend_online = summary.online
@@ -282,7 +282,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.store is None:
             return
         try:
-            self.store.audit(actor, action, **detail)
+            self.store.audit_trail.append(actor, action, **detail)
         except StorageFull:
             log.warning("storage full: %s %s not audited", actor, action)
 
@@ -295,7 +295,7 @@ class KioskApp(App[None], inherit_bindings=False):
     @property
     def out_of_service(self) -> bool:
         """Staff took the kiosk out of service (kept in the store: a restart keeps it so)."""
-        return self.store is not None and self.store.state("out_of_service") == "1"
+        return self.store is not None and self.store.state.get("out_of_service") == "1"
 
     def set_out_of_service(self, paused: bool) -> None:
         """Staff pause the kiosk (subscribers see 暂停服务) or put it back in service."""
@@ -304,7 +304,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.store is None:
             return
         try:
-            self.store.set_state(out_of_service="1" if paused else "0")
+            self.store.state.set(out_of_service="1" if paused else "0")
         except StorageFull as error:
             self.tell_failure(error, during="out of service" if paused else "back in service")
             return
@@ -411,7 +411,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if runtime is None or self.visit_underway:
             return
         try:
-            runtime.store.count_visit(counted_as, date.today().isoformat())
+            runtime.store.visits.count(counted_as, date.today().isoformat())
         except StorageFull:
             log.warning("storage full: visit not counted")
         self._visit(lambda: visit(runtime))

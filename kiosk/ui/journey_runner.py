@@ -127,7 +127,7 @@ async def insert_token(visit: Visit, journey: Journey) -> Outcome:
     journey.unit_on_key = unit_on_certificate(check)
     journey.key_expired = check.expired
     order = _draft(visit, journey)
-    store.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
+    store.orders.update_draft(order.id, token_serial=check.info.serial)  # a draft from before: another key
     return Outcome.NEXT
 
 
@@ -158,7 +158,7 @@ async def select_order(visit: Visit, journey: Journey) -> Outcome:
     if chosen is not None:
         journey.redirect_of = chosen
         if journey.order_id is not None:  # came back to pick another: the draft follows
-            store.update_draft(journey.order_id, redirect_of=chosen)
+            store.orders.update_draft(journey.order_id, redirect_of=chosen)
     return outcome
 
 
@@ -188,7 +188,7 @@ async def select_certificate(visit: Visit, journey: Journey) -> Outcome:
     outcome, chosen = await visit.show(screen)
     if chosen is not None:
         journey.token_serial = chosen
-        visit.runtime.store.update_draft(order.id, token_serial=chosen)
+        visit.runtime.store.orders.update_draft(order.id, token_serial=chosen)
     return outcome
 
 
@@ -200,7 +200,7 @@ async def select_project(visit: Visit, journey: Journey) -> Outcome:
     outcome, selection = await visit.show(screen)
     if selection is not None:
         fee = quote(journey.business, catalog, selection.certificate_types).total_fen
-        visit.runtime.store.update_draft(order.id, project=selection, fee_fen=fee)
+        visit.runtime.store.orders.update_draft(order.id, project=selection, fee_fen=fee)
     return outcome
 
 
@@ -223,7 +223,7 @@ async def enter_info(visit: Visit, journey: Journey) -> Outcome:
     if order.project is None:  # a business without a project: its fee does not depend on one
         fee = quote(journey.business, visit.runtime.catalog(), ()).total_fen
     journey.unsaved_form = typed  # until the draft has it: shown again if saving fails
-    visit.runtime.store.update_draft(order.id, form=typed, fee_fen=fee)
+    visit.runtime.store.orders.update_draft(order.id, form=typed, fee_fen=fee)
     journey.unsaved_form = None
     if outcome is Outcome.NEXT and await _renewal_needs_change_first(visit, journey, typed):
         return Outcome.AGAIN
@@ -342,7 +342,7 @@ def _draft(visit: Visit, journey: Journey) -> OrderRecord:
     order_id = journey.draft(store)
     if not journey.is_resubmission:
         visit.kiosk.session.order_id = order_id  # the idle wipe discards it while it is a draft
-    return store.order(order_id)
+    return store.orders.get(order_id)
 
 
 def _earlier_form_reader(visit: Visit, journey: Journey) -> Callable[[], FormValues] | None:
