@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from backend_support import Hub
+from disk_support import fill, mounted_small_disk
 from flow_support import (
     AtKiosk,
     choose_project,
@@ -29,12 +30,14 @@ from test_app import SIZE, make_app, ready, screen_text
 from textual.app import ComposeResult
 from textual.widgets import Button, Input
 
+from kiosk.config.locations import locations
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.documents import DocumentKind
 from kiosk.core.domain.samples import sample_form
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.i18n import Text
+from kiosk.core.staff_pins import hash_pin
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.failure import FailureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
@@ -44,6 +47,7 @@ from kiosk.screens.review import ReviewScreen
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.submit import Delivery, SubmitScreen
 from kiosk.services.failures import STORAGE_FULL, UNEXPECTED
+from kiosk.services.staff_auth import MAX_FAILURES, StaffGate, StoredLockout
 from kiosk.store import StorageFull, Store
 
 FORM = sample_form(BusinessCode.NEW)
@@ -222,3 +226,24 @@ async def test_a_full_disk_met_in_a_handler_closes_that_page_and_the_app_goes_on
         assert [screen.id for screen in app.screen_stack] == ["home"]
     assert app.return_code in (None, 0)
     assert any("StorageFull" in detail for detail in _audited_failures(store))
+
+
+def test_on_a_full_disk_staff_can_still_sign_in_and_wrong_pins_still_count(tmp_path: Path) -> None:
+    """Staff sign in to make room; the lockout is kept in memory until the store takes it."""
+    with mounted_small_disk(tmp_path / "small-disk") as disk:
+        home = locations(disk / "kiosk-home")
+        store = Store.open(home.data_dir, home.key_file)
+        try:
+            gate = StaffGate(hash_pin("246810"), lockout=StoredLockout(store.state), clock=lambda: 1000.0)
+            filler = fill(disk)
+            for _ in range(MAX_FAILURES - 1):
+                assert not gate.try_pin("000000").accepted
+            assert gate.try_pin("246810").accepted  # the right PIN works on a full disk
+            for _ in range(MAX_FAILURES):
+                attempt = gate.try_pin("000000")
+            assert attempt.locked_for > 0  # five wrong ones lock it, full disk or not
+            filler.unlink()
+            gate.try_pin("000000")  # still locked: nothing is tried, and nothing lost
+            assert gate.locked_for() > 0
+        finally:
+            store.close()

@@ -4,6 +4,7 @@ outlasts a restart. Plain Python: the app, `kiosk doctor` and tests use it."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Protocol
 
 from kiosk.core.staff_pins import StaffAccount, verify_pin
 
+log = logging.getLogger(__name__)
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300.0
 KIOSK_ACCOUNT = ""  # no staff ID: the kiosk's own maintenance PIN (kiosk.toml's staff_pin_hash)
@@ -51,16 +53,29 @@ class KeyValueState(Protocol):
 
 
 class StoredLockout:
-    """The lockout kept in the kiosk's store (its `kiosk_state`)."""
+    """The lockout kept in the kiosk's store (its `kiosk_state`). On a full disk it is kept in
+    memory until the store takes it again: staff must still be able to sign in to make room,
+    and wrong PINs still count."""
 
     def __init__(self, state: KeyValueState) -> None:
         self._state = state
+        self._unsaved: tuple[int, float] | None = None
 
     def load(self) -> tuple[int, float]:
+        if self._unsaved is not None:
+            return self._unsaved
         return int(self._state.get("staff_failures", "0")), float(self._state.get("staff_locked_until", "0"))
 
     def save(self, failures: int, locked_until: float) -> None:
-        self._state.set(staff_failures=str(failures), staff_locked_until=repr(locked_until))
+        from kiosk.store import StorageFull
+
+        try:
+            self._state.set(staff_failures=str(failures), staff_locked_until=repr(locked_until))
+        except StorageFull:
+            log.warning("storage full: the staff lockout is kept in memory")
+            self._unsaved = (failures, locked_until)
+        else:
+            self._unsaved = None
 
 
 class StaffGate:
