@@ -19,13 +19,16 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, RadioButton
 
 from kiosk.config.settings import KioskSettings
+from kiosk.core.domain.businesses import BusinessCode
 from kiosk.core.domain.forms import SECTION_FIELDS
 from kiosk.devices.camera import synthetic
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.import_picture import ImportPictureScreen
+from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import PageCaptured, SignInAnswered, SmsCodeAnswered
 from kiosk.screens.orders import OrdersScreen
 from kiosk.screens.printing import PrintFormsScreen
+from kiosk.screens.project import ProjectScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
@@ -121,6 +124,21 @@ async def choose_project(at: AtKiosk) -> None:
         await at.until(lambda tile=tile: bool(at.app.screen.query(tile)))  # type: ignore[misc]
         await at.pilot.click(tile)
         await at.pilot.pause()
+
+
+async def at_the_information_step(
+    at: AtKiosk, hub: Hub, form: Mapping[str, Mapping[str, str]], phone: str = PHONE
+) -> InfoEntryScreen:
+    """证书新办 from the home screen to its information step, `form` filled in."""
+    await start_business(at, BusinessCode.NEW)
+    await sign_in(at, hub, phone)
+    await at.on_screen(ProjectScreen)
+    await choose_project(at)
+    await at.press("#next")
+    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
+    fill_form(at, form)
+    await at.pilot.pause()
+    return info
 
 
 def fill_form(at: AtKiosk, form: Mapping[str, Mapping[str, str]]) -> None:

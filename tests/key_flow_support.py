@@ -83,6 +83,11 @@ async def from_review(at: AtKiosk) -> str:
     await at.press("#next")
     await print_everything(at)
     await import_each(at)
+    return await submitted_with_receipt(at)
+
+
+async def submitted_with_receipt(at: AtKiosk) -> str:
+    """确认提交 until the CA has it, then the receipt printed; returns the order's number."""
     submit: SubmitScreen = await at.on_screen(SubmitScreen)
     await at.press("#next")
     await at.messages.wait(OrderSubmitted)

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from backend_support import Hub
 from flow_support import open_orders, sign_in, start_business
-from key_flow_support import at_hall, enter_info, key_read, pay_in_sandbox, registered_key
+from key_flow_support import (
+    at_hall,
+    enter_info,
+    key_read,
+    pay_in_sandbox,
+    registered_key,
+    submitted_with_receipt,
+)
 from test_flows_key import download_with
 from token_support import SELF_SERVICE_SERIAL, needs_softhsm
 
@@ -28,10 +35,8 @@ from kiosk.core.domain.samples import sample_form
 from kiosk.core.domain.status import OrderStatus
 from kiosk.core.domain.steps import Step
 from kiosk.core.i18n import Bilingual
-from kiosk.screens.messages import KeyWorkDone, OrderSubmitted
-from kiosk.screens.printing import PrintFormsScreen
+from kiosk.screens.messages import KeyWorkDone
 from kiosk.screens.review import ReviewScreen
-from kiosk.screens.submit import Delivery, SubmitScreen
 from kiosk.screens.widgets.tile_board import TileBoard
 from kiosk.store import Store
 from kiosk.ui.journey_runner import can_start
@@ -85,15 +90,7 @@ async def test_an_eighth_business_added_as_a_row_is_walked_from_home_to_the_key(
 
         await at.on_screen(ReviewScreen)  # no forms to print, no pictures to take
         await at.press("#next")
-        submit: SubmitScreen = await at.on_screen(SubmitScreen)
-        await at.press("#next")
-        await at.messages.wait(OrderSubmitted)
-        await at.until(lambda: submit.delivery is Delivery.RECEIVED)
-        order_id = submit.order_id
-        await at.press("#next")
-        receipt: PrintFormsScreen = await at.on_screen(PrintFormsScreen)
-        await at.until(lambda: len(receipt.printed) == 1)
-        await at.press("#done")
+        order_id = await submitted_with_receipt(at)
 
         view = hub.backend.orders.view_of(order_id)
         assert view.business == express.code and view.token_serial == SELF_SERVICE_SERIAL

@@ -16,14 +16,11 @@ from backend_support import Hub
 from disk_support import fill, mounted_small_disk
 from flow_support import (
     AtKiosk,
-    choose_project,
-    fill_form,
+    at_the_information_step,
     import_each,
     kiosk_at_hall,
     picture_stick,
     print_everything,
-    sign_in,
-    start_business,
 )
 from pilot_support import Messages
 from test_app import SIZE, make_app, ready, screen_text
@@ -42,7 +39,6 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.failure import FailureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import OrderSubmitted
-from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.submit import Delivery, SubmitScreen
@@ -65,18 +61,6 @@ def fails_once(method: Callable[..., Any], error: BaseException) -> Callable[...
         return method(*args, **kwargs)
 
     return once
-
-
-async def _at_the_information_step(at: AtKiosk, hub: Hub) -> InfoEntryScreen:
-    await start_business(at, BusinessCode.NEW)
-    await sign_in(at, hub)
-    await at.on_screen(ProjectScreen)
-    await choose_project(at)
-    await at.press("#next")
-    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
-    fill_form(at, FORM)
-    await at.pilot.pause()
-    return info
 
 
 async def _says_it_in_both_languages(at: AtKiosk, sentence: Text) -> FailureScreen:
@@ -111,7 +95,7 @@ async def test_a_full_disk_while_saving_the_information_loses_nothing_typed(
     hub = hub_for_kiosk
     stick = picture_stick(tmp_path / "stick")
     async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
-        await _at_the_information_step(at, hub)
+        await at_the_information_step(at, hub, FORM)
         order_id = at.app.session.order_id
         assert order_id is not None
         monkeypatch.setattr(
@@ -151,7 +135,7 @@ async def test_a_failed_submission_is_said_and_the_order_goes_once_tried_again(
     hub = hub_for_kiosk
     stick = picture_stick(tmp_path / "stick")
     async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
-        await _at_the_information_step(at, hub)
+        await at_the_information_step(at, hub, FORM)
         await at.press("#next")
         await at.on_screen(ReviewScreen)
         await at.press("#next")

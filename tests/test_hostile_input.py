@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from backend_support import Hub
-from flow_support import choose_project, fill_form, kiosk_at_hall, picture_stick, sign_in, start_business
+from flow_support import at_the_information_step, kiosk_at_hall, picture_stick
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
@@ -33,8 +33,7 @@ from kiosk.core.i18n import Text
 from kiosk.core.translations import ENGLISH
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import forms_to_sign, render
-from kiosk.screens.info_entry import InfoEntryScreen, widget_id
-from kiosk.screens.project import ProjectScreen
+from kiosk.screens.info_entry import widget_id
 from kiosk.screens.review import ReviewScreen
 from kiosk.store import Store
 
@@ -195,14 +194,8 @@ def test_whatever_is_typed_the_information_step_keeps_it_and_says_what_is_wrong(
 async def _type_at_the_information_step(form, where, store: Store, clock, hub: Hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     stick = picture_stick(tmp_path / "stick")
     async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
-        await start_business(at, BusinessCode.NEW)
-        await sign_in(at, hub, phone=f"139{next(PHONES):08d}")  # each its own: SMS is limited per phone
-        await at.on_screen(ProjectScreen)
-        await choose_project(at)
-        await at.press("#next")
-        info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
-        fill_form(at, form)
-        await at.pilot.pause()
+        phone = f"139{next(PHONES):08d}"  # each its own: SMS is limited per phone
+        info = await at_the_information_step(at, hub, form, phone)
         shown = {
             (section, spec.key): info.query_one(f"#{widget_id(section, spec.key)}", Input).value
             for section in info.sections
