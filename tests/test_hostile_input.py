@@ -17,6 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from babel.messages.pofile import read_po
 from backend_support import Hub
 from flow_support import choose_project, fill_form, kiosk_at_hall, picture_stick, sign_in, start_business
 from hypothesis import HealthCheck, Phase, example, given, settings
@@ -29,14 +30,18 @@ from kiosk.core.domain.catalog import load_catalog
 from kiosk.core.domain.forms import ECHOES, SECTION_FIELDS, FieldSpec, check_form
 from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.core.domain.steps import Step
-from kiosk.core.i18n import Text
-from kiosk.core.translations import ENGLISH
+from kiosk.core.i18n import DOMAIN, LOCALE_DIR, Text
 from kiosk.devices.forms.content import FormContent
 from kiosk.devices.forms.render import forms_to_sign, render
 from kiosk.screens.info_entry import InfoEntryScreen, widget_id
 from kiosk.screens.project import ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.store import Store
+
+# The Chinese texts the English catalogue translates (tests/test_i18n.py checks the compiled one
+# the kiosk loads says the same).
+with (LOCALE_DIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as _po:
+    ENGLISH = {message.id for message in read_po(_po) if message.id and message.string}
 
 CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 FRAGMENTS = (

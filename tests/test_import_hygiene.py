@@ -15,7 +15,6 @@ import kiosk
 CORE_PACKAGES = ["kiosk.core.domain", "kiosk.store", "kiosk.devices", "kiosk.backend_client", "ca_backend"]
 CORE_MODULES = [
     "kiosk.core.i18n",
-    "kiosk.core.translations",
     "kiosk.services.idle",
     "kiosk.services.session",
     "kiosk.services.staff_auth",
