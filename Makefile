@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint bench reliability performance lock clean
+.PHONY: setup run test lint messages bench reliability performance lock clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +21,14 @@ lint: setup
 	$(VENV)/bin/ruff check kiosk ca_backend tests bench scripts
 	$(VENV)/bin/ruff format --check kiosk ca_backend tests bench scripts
 	$(VENV)/bin/mypy
+
+# After adding or changing texts in the code: extract every Text("...") (babel.cfg says where)
+# into the template kiosk/core/locale/kiosk.pot, and bring each language's kiosk.po up to it;
+# the next setup compiles the .po (docs/TRANSLATING.md).
+LOCALE := kiosk/core/locale
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --project=ca-kiosk --add-location=file -o $(LOCALE)/kiosk.pot .
+	$(VENV)/bin/pybabel -q update -D kiosk -i $(LOCALE)/kiosk.pot -d $(LOCALE) --ignore-obsolete
 
 bench: setup
 	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the kiosk and its tests need, on a fresh Debian 12 machine as root:
 # the Debian packages in deploy/apt-packages.txt, a virtualenv in .venv, and this project
-# with the pinned versions of requirements.lock. Idempotent: a second run that has nothing
-# to do finishes in well under a second.
+# with the pinned versions of requirements.lock, and the compiled translation catalogues.
+# Idempotent: a second run that has nothing to do finishes in well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,16 +36,34 @@ fi
 
 # --- virtualenv and the project ----------------------------------------------------------
 want_stamp=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
-if [[ -x $VENV/bin/python && -f $STAMP && $(cat "$STAMP") == "$want_stamp" ]]; then
-    exit 0
+if [[ ! (-x $VENV/bin/python && -f $STAMP && $(cat "$STAMP") == "$want_stamp") ]]; then
+    if [[ ! -x $VENV/bin/python ]]; then
+        log "creating $VENV with $("$PYTHON" --version)"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    log "installing the project and its pinned dependencies"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+        -c requirements.lock -e '.[dev]'
+    echo "$want_stamp" >"$STAMP"
+    log "ready"
 fi
-if [[ ! -x $VENV/bin/python ]]; then
-    log "creating $VENV with $("$PYTHON" --version)"
-    "$PYTHON" -m venv "$VENV"
-fi
-log "installing the project and its pinned dependencies"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-    -c requirements.lock -e '.[dev]'
-echo "$want_stamp" >"$STAMP"
-log "ready"
+
+# --- translation catalogues --------------------------------------------------------------
+# Each language's kiosk.po (under version control) is compiled to the kiosk.mo the kiosk reads
+# (not under version control) when the .mo is missing or older than the .po: on every run, also
+# when the virtualenv above was already up to date.
+for po in kiosk/core/locale/*/LC_MESSAGES/kiosk.po; do
+    [[ -f $po ]] || continue
+    mo=${po%.po}.mo
+    if [[ ! -f $mo || $po -nt $mo ]]; then
+        log "compiling $po"
+        rm -f "$mo.tmp"
+        "$VENV/bin/pybabel" -q compile -i "$po" -o "$mo.tmp"
+        if [[ ! -f $mo.tmp ]]; then  # pybabel skips a catalogue whose header is marked fuzzy
+            log "$po was not compiled: is its header marked fuzzy?"
+            exit 1
+        fi
+        mv "$mo.tmp" "$mo"
+    fi
+done

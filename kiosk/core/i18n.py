@@ -2,16 +2,50 @@
 
 A `Text` *is* its Chinese wording (a `str`), so plain code can compare and print it,
 and it remembers its template and parameters so a screen can say it in English.
-The Chinese template is the catalogue key (see kiosk/core/translations.py).
+The Chinese template is the msgid of a gettext catalogue: kiosk/core/locale/<language>/
+LC_MESSAGES/kiosk.po, compiled to kiosk.mo by `make setup` (docs/TRANSLATING.md). The
+compiled catalogue is read with the standard library on first use of a language, once.
 """
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "kiosk"
+
+
+class CatalogueMissing(RuntimeError):
+    """The compiled catalogue of a language is not there: the checkout was not set up."""
+
+
+@cache
+def catalogue(language: Language) -> gettext.GNUTranslations:
+    """The compiled catalogue of `language` (not Chinese: that is the code's own wording)."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    except FileNotFoundError:
+        raise CatalogueMissing(
+            f"No compiled {language!r} catalogue at {path}: it is built from {path.with_suffix('.po').name} "
+            "next to it and is not under version control. Run `make setup` (scripts/setup.sh) in the "
+            "checkout to compile it."
+        ) from None
+
+
+def _translate(template: str, language: Language) -> str:
+    """`template` in `language`, or as it is when the catalogue has no entry for it."""
+    if language == "zh" or not template:  # gettext("") would be the catalogue's header
+        return template
+    return catalogue(language).gettext(template)
 
 
 class Text(str):
@@ -33,9 +67,7 @@ class Text(str):
         """This message in `language` (Chinese when no translation is known)."""
         if language == "zh":
             return str(self)
-        from kiosk.core.translations import ENGLISH
-
-        template = ENGLISH.get(self.template, self.template)
+        template = _translate(self.template, language)
         if not self.params:
             return template
         params = {
@@ -93,8 +125,4 @@ def say(text: str, language: Language) -> str:
     """Render any string for a person: a `Text` is translated, a plain str is a name or number."""
     if isinstance(text, Text):
         return text.say(language)
-    if language == "zh":
-        return text
-    from kiosk.core.translations import ENGLISH
-
-    return ENGLISH.get(text, text)
+    return _translate(text, language)

@@ -48,7 +48,9 @@ class FieldSpec:
         if not value.strip():
             if not self.required:
                 return None
-            return Text("请选择{field}" if self.choices else "请填写{field}", field=self.label)
+            if self.choices:
+                return Text("请选择{field}", field=self.label)
+            return Text("请填写{field}", field=self.label)
         if self.choices and value not in dict(self.choices):
             return Text("请选择{field}", field=self.label)
         return self.validate(value) if self.validate else None
@@ -71,14 +73,14 @@ SECTION_TITLES: dict[Section, Text] = {
 
 def _f(
     key: str,
-    label: str,
+    label: Text,
     required: bool,
     validate: Callable[..., Text | None] | None = None,
     masking: Masking = Masking.NONE,
     choices: tuple[tuple[str, Text], ...] = (),
 ) -> FieldSpec:
     checker = partial(validate, field=label) if validate and _takes_field(validate) else validate
-    return FieldSpec(key, Text(label), required, checker, masking, choices)
+    return FieldSpec(key, label, required, checker, masking, choices)
 
 
 def _takes_field(validate: Callable[..., object]) -> bool:
@@ -87,58 +89,58 @@ def _takes_field(validate: Callable[..., object]) -> bool:
 
 SECTION_FIELDS: dict[Section, tuple[FieldSpec, ...]] = {
     Section.CERTIFICATE: (
-        _f("company_name", "企业名称", True, v.validate_unit_name),
-        _f("uscc", "统一社会信用代码", True, v.validate_uscc),
+        _f("company_name", Text("企业名称"), True, v.validate_unit_name),
+        _f("uscc", Text("统一社会信用代码"), True, v.validate_uscc),
     ),
     Section.UNIT: (
-        _f("unit_name", "单位名称", True, v.validate_unit_name),
-        _f("uscc", "统一社会信用代码", True, v.validate_uscc),
-        _f("legal_rep_name", "法人姓名", True, v.validate_person_name, Masking.NAME),
-        _f("legal_rep_id", "法人身份证号码", True, v.validate_id_number, Masking.ID),
-        _f("legal_rep_mobile", "法人移动电话", True, v.validate_mobile, Masking.PHONE),
+        _f("unit_name", Text("单位名称"), True, v.validate_unit_name),
+        _f("uscc", Text("统一社会信用代码"), True, v.validate_uscc),
+        _f("legal_rep_name", Text("法人姓名"), True, v.validate_person_name, Masking.NAME),
+        _f("legal_rep_id", Text("法人身份证号码"), True, v.validate_id_number, Masking.ID),
+        _f("legal_rep_mobile", Text("法人移动电话"), True, v.validate_mobile, Masking.PHONE),
     ),
     Section.INVOICE: (
         _f(
             "invoice_type",
-            "发票类型",
+            Text("发票类型"),
             True,
             choices=(
                 (INVOICE_ORDINARY, Text("普通电子发票")),
                 (INVOICE_VAT_SPECIAL, Text("增值税专用发票")),
             ),
         ),
-        _f("title", "发票抬头", True, v.validate_unit_name),
-        _f("taxpayer_id", "纳税人识别号", True, v.validate_taxpayer_id),
-        _f("email", "电子邮箱", False, v.validate_email, Masking.EMAIL),
-        _f("bank", "开户银行", False, v.validate_unit_name),
-        _f("account", "银行账号", False, v.validate_bank_account, Masking.ACCOUNT),
-        _f("phone", "购买方开票信息电话", False, v.validate_phone, Masking.PHONE),
-        _f("address", "注册地址", False, v.validate_address, Masking.ADDRESS),
+        _f("title", Text("发票抬头"), True, v.validate_unit_name),
+        _f("taxpayer_id", Text("纳税人识别号"), True, v.validate_taxpayer_id),
+        _f("email", Text("电子邮箱"), False, v.validate_email, Masking.EMAIL),
+        _f("bank", Text("开户银行"), False, v.validate_unit_name),
+        _f("account", Text("银行账号"), False, v.validate_bank_account, Masking.ACCOUNT),
+        _f("phone", Text("购买方开票信息电话"), False, v.validate_phone, Masking.PHONE),
+        _f("address", Text("注册地址"), False, v.validate_address, Masking.ADDRESS),
     ),
     Section.HANDLER: (
-        _f("name", "经办人姓名", True, v.validate_person_name, Masking.NAME),
-        _f("id_number", "经办人身份证号码", True, v.validate_id_number, Masking.ID),
-        _f("mobile", "经办人移动电话", True, v.validate_mobile, Masking.PHONE),
-        _f("email", "经办人电子邮箱", True, v.validate_email, Masking.EMAIL),
+        _f("name", Text("经办人姓名"), True, v.validate_person_name, Masking.NAME),
+        _f("id_number", Text("经办人身份证号码"), True, v.validate_id_number, Masking.ID),
+        _f("mobile", Text("经办人移动电话"), True, v.validate_mobile, Masking.PHONE),
+        _f("email", Text("经办人电子邮箱"), True, v.validate_email, Masking.EMAIL),
     ),
     Section.DELIVERY: (
         _f(
             "method",
-            "领取方式",
+            Text("领取方式"),
             True,
             choices=(
                 (DELIVERY_MAIL, Text("邮寄")),
                 (DELIVERY_PICKUP, Text("自提")),
             ),
         ),
-        _f("recipient", "收件人", False, v.validate_person_name, Masking.NAME),
-        _f("phone", "收件人电话", False, v.validate_phone, Masking.PHONE),
-        _f("address", "邮寄地址", False, v.validate_address, Masking.ADDRESS),
+        _f("recipient", Text("收件人"), False, v.validate_person_name, Masking.NAME),
+        _f("phone", Text("收件人电话"), False, v.validate_phone, Masking.PHONE),
+        _f("address", Text("邮寄地址"), False, v.validate_address, Masking.ADDRESS),
     ),
     Section.REDIRECT_REASON: (
         _f(
             "reason",
-            "改派原因",
+            Text("改派原因"),
             True,
             choices=(
                 ("wrong_address", Text("邮寄地址填写错误")),
@@ -146,7 +148,7 @@ SECTION_FIELDS: dict[Section, tuple[FieldSpec, ...]] = {
                 ("returned", Text("退回件重新邮寄")),
             ),
         ),
-        _f("detail", "情况说明", False, partial(v.validate_free_text, field="情况说明")),
+        _f("detail", Text("情况说明"), False, partial(v.validate_free_text, field=Text("情况说明"))),
     ),
 }
 

@@ -73,7 +73,7 @@ def uscc_check_character(first17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
-def validate_uscc(value: str, *, field: str = "统一社会信用代码") -> Text | None:
+def validate_uscc(value: str, *, field: str = Text("统一社会信用代码")) -> Text | None:
     code = normalize_code(value)
     name = Text(field)
     if not code:
@@ -102,7 +102,9 @@ def id_check_character(first17: str) -> str:
     return ID_CHECK_CHARS[total % 11]
 
 
-def validate_id_number(value: str, *, field: str = "身份证号码", today: date | None = None) -> Text | None:
+def validate_id_number(
+    value: str, *, field: str = Text("身份证号码"), today: date | None = None
+) -> Text | None:
     code = normalize_code(value)
     name = Text(field)
     if not code:
@@ -157,7 +159,7 @@ def normalize_mobile(value: str) -> str:
     return re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
 
 
-def validate_mobile(value: str, *, field: str = "手机号码") -> Text | None:
+def validate_mobile(value: str, *, field: str = Text("手机号码")) -> Text | None:
     number = normalize_mobile(value)
     name = Text(field)
     if not number:
@@ -174,7 +176,7 @@ def validate_mobile(value: str, *, field: str = "手机号码") -> Text | None:
 _LANDLINE = re.compile(r"0\d{2,3}-?[1-9]\d{6,7}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}")
 
 
-def validate_phone(value: str, *, field: str = "电话") -> Text | None:
+def validate_phone(value: str, *, field: str = Text("电话")) -> Text | None:
     """A landline with area code (023-12345678), a 400/800 number, or a mobile."""
     number = unicodedata.normalize("NFKC", value).replace(" ", "")
     name = Text(field)
@@ -191,7 +193,7 @@ _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]+")
 _EMAIL_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
 
 
-def validate_email(value: str, *, field: str = "电子邮箱") -> Text | None:
+def validate_email(value: str, *, field: str = Text("电子邮箱")) -> Text | None:
     address = unicodedata.normalize("NFKC", value).strip()
     name = Text(field)
     if not address:
@@ -234,7 +236,7 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
-def validate_person_name(value: str, *, field: str = "姓名") -> Text | None:
+def validate_person_name(value: str, *, field: str = Text("姓名")) -> Text | None:
     person = normalize_person_name(unicodedata.normalize("NFC", value))
     name = Text(field)
     if not person:
@@ -255,7 +257,7 @@ def validate_person_name(value: str, *, field: str = "姓名") -> Text | None:
 _UNIT_NAME_PUNCTUATION = frozenset("()（）·.&-、，,' ")
 
 
-def validate_unit_name(value: str, *, field: str = "单位名称") -> Text | None:
+def validate_unit_name(value: str, *, field: str = Text("单位名称")) -> Text | None:
     unit = normalize_text(value)
     name = Text(field)
     if not unit:
@@ -282,7 +284,7 @@ def validate_unit_name(value: str, *, field: str = "单位名称") -> Text | Non
     return None
 
 
-def validate_address(value: str, *, field: str = "邮寄地址") -> Text | None:
+def validate_address(value: str, *, field: str = Text("邮寄地址")) -> Text | None:
     address = normalize_text(value)
     name = Text(field)
     if not address:
