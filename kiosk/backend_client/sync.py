@@ -286,7 +286,7 @@ class SyncEngine:
                 subscriber=SubscriberClaim(
                     phone=owner.phone,
                     verified_by=owner.verified_by,
-                    staff_id=owner.staff_id,  # type: ignore[arg-type]
+                    staff_id=owner.staff_id,
                 )
                 if owner
                 else None,

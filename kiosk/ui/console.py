@@ -27,7 +27,7 @@ class StaffConsoleApp(KioskApp):
         super().on_runtime_ready(message)
         self.title = self.t("远程查看")
 
-    def _run_sync(self) -> None:  # type: ignore[override]
+    def _run_sync(self) -> None:
         """The kiosk's own process sends the queue; two senders on one store would only race."""
 
     def switch_to_out_of_service(self) -> None:
