@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint messages bench reliability performance lock clean
+.PHONY: setup run test lint static messages bench reliability performance lock clean
 
 setup:
 	@scripts/setup.sh
@@ -12,15 +12,23 @@ setup:
 run: setup
 	@$(VENV)/bin/kiosk demo
 
+# Every test: the static checks (the layers, lint, types), then pytest on a process per core.
 # pytest exits 5 when it collected no test: say so and do not fail the run for it.
 test: setup
-	@$(PY) -m pytest -q; rc=$$?; \
+	@$(MAKE) --no-print-directory static
+	@$(PY) -m pytest -q -n auto; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no test"; exit 0; fi; exit $$rc
 
 lint: setup
-	$(VENV)/bin/ruff check kiosk ca_backend tests bench scripts
-	$(VENV)/bin/ruff format --check kiosk ca_backend tests bench scripts
-	$(VENV)/bin/mypy
+	@$(MAKE) --no-print-directory static
+
+# The layer contracts (pyproject.toml, [tool.importlinter]; docs/ARCHITECTURE.md), ruff, mypy.
+static:
+	@out=$$($(VENV)/bin/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "$$out" | grep -E "(KEPT|BROKEN)$$"
+	@$(VENV)/bin/ruff check -q kiosk ca_backend tests bench scripts
+	@$(VENV)/bin/ruff format -q --check kiosk ca_backend tests bench scripts
+	@$(VENV)/bin/mypy
 
 # After adding or changing texts in the code: extract every Text("...") (babel.cfg says where)
 # into the template kiosk/core/locale/kiosk.pot, and bring each language's kiosk.po up to it;
