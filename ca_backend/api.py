@@ -20,7 +20,7 @@ from starlette.requests import ClientDisconnect
 
 from ca_backend.backend import Backend
 from ca_backend.errors import ApiError
-from ca_backend.orders import Caller
+from ca_backend.orders.ledger import Caller
 from kiosk.core.contract import (
     API_PREFIX,
     HEADER_CONTENT_SHA256,
@@ -170,7 +170,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
         tags=["orders"],
     )
     def create_order(body: OrderCreate, who: Who, response: Response) -> OrderCreated:
-        order, created = backend.orders.create(who, body)
+        order, created = backend.intake.create(who, body)
         if not created:
             response.status_code = 200
         return OrderCreated(order=order, created=created)
@@ -201,7 +201,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
         tags=["orders"],
     )
     def update_form(order_id: UUID, body: FormUpdate, who: Who) -> OrderView:
-        return backend.orders.update_form(who, order_id, body.form)
+        return backend.intake.update_form(who, order_id, body.form)
 
     @app.put(
         f"{API_PREFIX}/orders/{{order_id}}/attachments/{{document}}",
@@ -227,7 +227,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
             raise ApiError(422, "too_large", Text("图片超过3MB，请重新拍摄或压缩后上传"))
         data = await request.body()
         return await run_in_threadpool(
-            backend.orders.put_attachment, who, order_id, document, data, content_sha256
+            backend.intake.put_attachment, who, order_id, document, data, content_sha256
         )
 
     @app.post(
@@ -237,7 +237,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
         tags=["orders"],
     )
     def submit_order(order_id: UUID, body: SubmitRequest, who: Who) -> OrderView:
-        return backend.orders.submit(who, order_id, body.revision)
+        return backend.intake.submit(who, order_id, body.revision)
 
     # --- payment ----------------------------------------------------------------------------------
     @app.post(
@@ -310,7 +310,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     def earlier_form(
         unit_code: Annotated[str, Path(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")], who: Who
     ) -> EarlierForm:
-        return backend.orders.earlier_form(who, unit_code)
+        return backend.intake.earlier_form(who, unit_code)
 
     @app.get(
         f"{API_PREFIX}/crl",
@@ -381,7 +381,7 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     @app.get(f"{API_PREFIX}/review/orders", response_model=OrderList, responses=PROBLEMS, tags=["review"])
     def review_queue(_: Reviewer) -> OrderList:
         return OrderList(
-            orders=[backend.orders.view_of(row["order_id"]) for row in backend.orders.awaiting_review()]
+            orders=[backend.orders.view_of(row["order_id"]) for row in backend.review.awaiting_review()]
         )
 
     @app.post(
@@ -392,10 +392,10 @@ def create_app(backend: Backend) -> FastAPI:  # noqa: PLR0915 (the route table, 
     )
     def review_decision(order_id: UUID, body: ReviewDecision, name: Reviewer) -> OrderView:
         if body.approve:
-            return backend.orders.approve(str(order_id), name)
+            return backend.review.approve(str(order_id), name)
         if body.rejection is None:
             raise ApiError(422, "no_reason", Text("驳回须写明原因"))
-        return backend.orders.reject(str(order_id), name, body.rejection)
+        return backend.review.reject(str(order_id), name, body.rejection)
 
     return app
 
@@ -408,12 +408,12 @@ async def _demo_hall(backend: Backend) -> None:
     while True:
         if settings.auto_approve_after_s is not None:
             after = timedelta(seconds=settings.auto_approve_after_s)
-            for row in await run_in_threadpool(backend.orders.awaiting_review, after):
+            for row in await run_in_threadpool(backend.review.awaiting_review, after):
                 with contextlib.suppress(ApiError):
-                    await run_in_threadpool(backend.orders.approve, row["order_id"], "auto")
+                    await run_in_threadpool(backend.review.approve, row["order_id"], "auto")
         if settings.auto_ship_after_s is not None:
             after = timedelta(seconds=settings.auto_ship_after_s)
-            for row in await run_in_threadpool(backend.orders.awaiting_shipment, after):
+            for row in await run_in_threadpool(backend.fulfilment.awaiting_shipment, after):
                 with contextlib.suppress(ApiError):
-                    await run_in_threadpool(backend.orders.deliver_for_demo, row["order_id"])
+                    await run_in_threadpool(backend.fulfilment.deliver_for_demo, row["order_id"])
         await asyncio.sleep(AUTO_APPROVE_POLL_S)
