@@ -10,7 +10,10 @@ from ca_backend.certificates import Certificates
 from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.devices import Devices
-from ca_backend.orders import Orders
+from ca_backend.orders.fulfilment import Fulfilment, fulfil
+from ca_backend.orders.intake import Intake
+from ca_backend.orders.ledger import OrderLedger
+from ca_backend.orders.review import Review
 from ca_backend.payments import Payments
 from ca_backend.pki import CertificateAuthority
 from ca_backend.subscribers import Subscribers
@@ -32,7 +35,11 @@ class Backend:
         self.ca = CertificateAuthority(keys / "ca")
         self.devices = Devices(self.db)
         self.subscribers = Subscribers(self.db, settings, self.sealer, lookup_key)
-        self.orders = Orders(self.db, self.sealer, self.catalog, self.subscribers, settings.attachments_dir)
+        # The orders: one ledger that every stage of an order's life shares, and the stages over it.
+        self.orders = OrderLedger(self.db, self.sealer, self.subscribers, fulfil)
+        self.intake = Intake(self.orders, self.catalog, settings.attachments_dir)
+        self.review = Review(self.orders)
+        self.fulfilment = Fulfilment(self.orders)
         self.payments = Payments(self.db, settings, self.orders, merchant_key)
         self.certificates = Certificates(self.db, self.orders, self.ca, self.catalog)
         self.tokens = Tokens(self.db, settings, self.sealer, self.orders)

@@ -12,7 +12,7 @@ from cryptography.x509.oid import NameOID
 
 from ca_backend.database import Database
 from ca_backend.errors import ApiError, conflict, unprocessable
-from ca_backend.orders import Caller, Orders
+from ca_backend.orders.ledger import Caller, OrderLedger
 from ca_backend.pki import CertificateAuthority, CsrError, Issued, SubjectInfo
 from kiosk.core.contract import CertificateIssued, CertificateRequest, CertificateSummary, OrderView
 from kiosk.core.domain.businesses import NewCertificate, Section, business
@@ -26,7 +26,7 @@ COUNTER_ORDER = ""  # a certificate issued at the CA's counter, through no kiosk
 
 
 class Certificates:
-    def __init__(self, db: Database, orders: Orders, ca: CertificateAuthority, catalog: Catalog) -> None:
+    def __init__(self, db: Database, orders: OrderLedger, ca: CertificateAuthority, catalog: Catalog) -> None:
         self.db = db
         self.orders = orders
         self.ca = ca

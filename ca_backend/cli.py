@@ -147,22 +147,22 @@ def _run(backend: Backend, args: argparse.Namespace) -> int:
         for note in backend.orders.notifications(args.n):
             print(f"{note['at']}  {note['channel']:<5} {note['recipient']:<16} {note['text']}")
     elif command == "review" and args.action == "list":
-        for row in backend.orders.awaiting_review():
+        for row in backend.review.awaiting_review():
             print(f"{row['order_id']}  {row['business']:<9} submitted {row['submitted_at']}")
     elif command == "review" and args.action == "show":
         _print_order(backend, args.order_id)
     elif command == "review" and args.action == "approve":
-        print(backend.orders.approve(args.order_id, "cli").status.value)
+        print(backend.review.approve(args.order_id, "cli").status.value)
     elif command == "review":
         documents = {DocumentKind(kind): message for kind, message in _pairs(args.document).items()}
         rejection = Rejection(reason=args.reason, fields=_pairs(args.field), documents=documents)
-        print(backend.orders.reject(args.order_id, "cli", rejection).status.value)
+        print(backend.review.reject(args.order_id, "cli", rejection).status.value)
     elif command == "reviewer":
         print(backend.add_reviewer(args.name))
     elif command == "ship":
-        print(backend.orders.ship(args.order_id, args.carrier, args.tracking).status.value)
+        print(backend.fulfilment.ship(args.order_id, args.carrier, args.tracking).status.value)
     elif command == "pickup":
-        print(backend.orders.hand_over(args.order_id).status.value)
+        print(backend.fulfilment.hand_over(args.order_id).status.value)
     elif command == "token":
         backend.tokens.register(args.serial, _secret_from_stdin("SO PIN: "))
         print(f"registered {args.serial}")

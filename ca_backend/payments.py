@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
-from ca_backend.orders import Caller, Orders
+from ca_backend.orders.ledger import Caller, OrderLedger
 from kiosk.core.contract import Channel, PaymentView, ProviderCallback
 from kiosk.core.domain.businesses import BUSINESSES
 from kiosk.core.domain.status import OrderStatus
@@ -20,7 +20,9 @@ from kiosk.core.i18n import Text
 
 
 class Payments:
-    def __init__(self, db: Database, settings: BackendSettings, orders: Orders, merchant_key: bytes) -> None:
+    def __init__(
+        self, db: Database, settings: BackendSettings, orders: OrderLedger, merchant_key: bytes
+    ) -> None:
         self.db = db
         self.settings = settings
         self.orders = orders

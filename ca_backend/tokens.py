@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from ca_backend.config import BackendSettings
 from ca_backend.database import Database, now_iso
 from ca_backend.errors import ApiError, conflict, not_found
-from ca_backend.orders import Caller, Orders
+from ca_backend.orders.ledger import Caller, OrderLedger
 from kiosk.core.contract import (
     StaffAccountView,
     StaffAuthorisation,
@@ -43,7 +43,7 @@ def needs_assistance(serial: str) -> bool:
 
 
 class Tokens:
-    def __init__(self, db: Database, settings: BackendSettings, sealer: Sealer, orders: Orders) -> None:
+    def __init__(self, db: Database, settings: BackendSettings, sealer: Sealer, orders: OrderLedger) -> None:
         self.db = db
         self.settings = settings
         self.sealer = sealer

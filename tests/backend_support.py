@@ -131,7 +131,7 @@ class Hub:
         body = new_order_body(code, **extra)
         assert client.post("/v1/orders", json=body).status_code == 201
         order_id = body["order_id"]
-        for kind in self.backend.orders.required_documents(code):
+        for kind in self.backend.intake.required_documents(code):
             answer = client.put(f"/v1/orders/{order_id}/attachments/{kind.value}", content=image_bytes("jpg"))
             assert answer.status_code == 200, answer.text
         answer = client.post(f"/v1/orders/{order_id}/submit", json={"revision": 1})

@@ -112,7 +112,7 @@ def assert_each_exactly_once(hub: Hub, store: Store, order_ids: list[str]) -> No
         local = {kind.value: record.sha256 for kind, record in store.attachments.of(order_id).items()}
         assert held.attachments[order_id] == local
         for sha256 in local.values():
-            assert hashlib.sha256(hub.backend.orders.read_attachment(sha256)).hexdigest() == sha256
+            assert hashlib.sha256(hub.backend.intake.read_attachment(sha256)).hexdigest() == sha256
 
 
 def unenrolled_credentials() -> DeviceCredentials:

@@ -20,7 +20,7 @@ SERIAL = "55AB6C951900350A"
 
 def downloadable(hub: Hub, client, code: BusinessCode = BusinessCode.CHANGE) -> str:
     order_id = hub.submitted_order(client, code, token_serial=SERIAL)
-    view = hub.backend.orders.approve(order_id, "test")
+    view = hub.backend.review.approve(order_id, "test")
     assert view.status.value == "awaiting_download"  # 证书变更 is free
     return order_id
 
@@ -108,7 +108,7 @@ def test_no_download_before_approval_and_payment(hub: Hub) -> None:
         renewal = hub.submitted_order(client, BusinessCode.RENEWAL, token_serial=SERIAL)
         early = download(client, renewal, csr)
         assert early.status_code == 409
-        hub.backend.orders.approve(renewal, "test")
+        hub.backend.review.approve(renewal, "test")
         unpaid = download(client, renewal, csr)
         assert unpaid.status_code == 409
         assert unpaid.json()["message"] == "订单当前状态不能下载证书"
@@ -120,7 +120,7 @@ def test_revoking_a_lost_key_puts_its_certificate_on_the_crl(hub: Hub, tmp_path)
         order_id = downloadable(hub, client)
         issued = download(client, order_id, csr).json()
         revoke_id = hub.submitted_order(client, BusinessCode.REVOKE, token_serial=SERIAL)
-        hub.backend.orders.approve(revoke_id, "test")
+        hub.backend.review.approve(revoke_id, "test")
         revoke = client.get(f"/v1/orders/{revoke_id}").json()
         assert revoke["status"] == "completed" and revoke["revoked_at"]
         der = client.get("/v1/crl")

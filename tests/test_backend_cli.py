@@ -146,7 +146,7 @@ def test_serve_listens_on_loopback_and_auto_approves(tmp_path) -> None:
             client.post("/v1/orders", json=body)
             from backend_support import image_bytes
 
-            for kind in backend.orders.required_documents(BusinessCode.CHANGE):
+            for kind in backend.intake.required_documents(BusinessCode.CHANGE):
                 client.put(
                     f"/v1/orders/{body['order_id']}/attachments/{kind.value}", content=image_bytes("jpg")
                 )

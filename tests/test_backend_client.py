@@ -31,7 +31,7 @@ def test_a_subscriber_signs_in_orders_pays_and_the_kiosk_reads_the_ca(hub: Hub) 
         created = client.create_order(order, session.token)
         assert created.created and created.order.status == "draft"
         assert not client.create_order(order, session.token).created  # the same UUID: the same order
-        for kind in hub.backend.orders.required_documents(BusinessCode.NEW):
+        for kind in hub.backend.intake.required_documents(BusinessCode.NEW):
             picture = image_bytes("jpg")
             receipt = client.put_attachment(
                 order.order_id, kind, picture, hashlib.sha256(picture).hexdigest(), session.token
@@ -43,7 +43,7 @@ def test_a_subscriber_signs_in_orders_pays_and_the_kiosk_reads_the_ca(hub: Hub) 
             "draft",
             "awaiting_review",
         ]
-        hub.backend.orders.approve(str(order.order_id), "王审核")
+        hub.backend.review.approve(str(order.order_id), "王审核")
         payment = client.create_payment(order.order_id, "alipay", session.token)
         assert client.sandbox_pay(payment.payment_id).status == "paid"
         assert client.get_payment(payment.payment_id, session.token).status == "paid"

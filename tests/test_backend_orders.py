@@ -112,7 +112,7 @@ def test_each_accepted_image_format_is_stored(hub: Hub, kind: str) -> None:
         assert receipt["media_type"] == {"jpg": "image/jpeg"}.get(kind, f"image/{kind}")
         again = client.put(f"/v1/orders/{body['order_id']}/attachments/handler_id", content=data)
         assert again.json()["stored"] is False  # the same bytes again: nothing to do
-    assert hub.backend.orders.read_attachment(receipt["sha256"]) == data
+    assert hub.backend.intake.read_attachment(receipt["sha256"]) == data
     stored = (hub.backend.settings.attachments_dir / receipt["sha256"]).read_bytes()
     assert data[:64] not in stored  # sealed at rest
 
@@ -217,7 +217,7 @@ def test_review_reject_resubmit_approve_pay_ship(hub: Hub) -> None:
         assert paid["status"] == "paid"
         assert client.get(f"/v1/orders/{order_id}").json()["status"] == "awaiting_shipment"
 
-        hub.backend.orders.ship(order_id, "EMS", "1180000000000")
+        hub.backend.fulfilment.ship(order_id, "EMS", "1180000000000")
         done = client.get(f"/v1/orders/{order_id}").json()
         assert done["status"] == "completed"
         assert done["shipment"]["carrier"] == "EMS" and done["shipment"]["tracking_number"] == "1180000000000"
@@ -290,7 +290,7 @@ def test_self_pickup_and_redirect_to_mail(hub: Hub) -> None:
         assert hub.backend.orders.form_of(order_id)["delivery"]["address"] == new_address["address"]
         notes = [e["note"] for e in client.get(f"/v1/orders/{order_id}/events").json()["events"]]
         assert any(note.startswith("改派（pickup_to_mail）") for note in notes)
-        hub.backend.orders.ship(order_id, "SF", "SF1234567890")
+        hub.backend.fulfilment.ship(order_id, "SF", "SF1234567890")
         assert client.get(f"/v1/orders/{order_id}").json()["status"] == "completed"
 
 
@@ -308,7 +308,7 @@ def test_pickup_is_refused_for_a_mailed_order(hub: Hub) -> None:
     from ca_backend.errors import ApiError
 
     with pytest.raises(ApiError) as refused:
-        hub.backend.orders.hand_over(order_id)
+        hub.backend.fulfilment.hand_over(order_id)
     assert refused.value.message == "该订单不是自提订单"
 
 
@@ -325,7 +325,7 @@ def test_form_personal_data_is_sealed_at_rest(hub: Hub) -> None:
 
 def paid_order(hub: Hub, client, code: BusinessCode, **extra) -> str:
     order_id = hub.submitted_order(client, code, **extra)
-    hub.backend.orders.approve(order_id, "test")
+    hub.backend.review.approve(order_id, "test")
     payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "wechat"}).json()
     client.post("/v1/sandbox/wallet/pay", json={"payment_id": payment["payment_id"]})
     return order_id
@@ -335,7 +335,7 @@ def test_self_pickup_completes_at_the_hall(hub: Hub) -> None:
     pickup_form = form_for(BusinessCode.NEW, delivery={"method": DELIVERY_PICKUP})
     with hub.client() as client:
         order_id = paid_order(hub, client, BusinessCode.NEW, form=pickup_form)
-        hub.backend.orders.hand_over(order_id)
+        hub.backend.fulfilment.hand_over(order_id)
         view = client.get(f"/v1/orders/{order_id}").json()
     assert view["status"] == "completed"
     assert view["shipment"]["method"] == "pickup"
@@ -344,7 +344,7 @@ def test_self_pickup_completes_at_the_hall(hub: Hub) -> None:
 def test_a_returned_parcel_is_sent_again(hub: Hub) -> None:
     with hub.client() as client:
         order_id = paid_order(hub, client, BusinessCode.NEW)
-        hub.backend.orders.ship(order_id, "EMS", "1180000000002")
+        hub.backend.fulfilment.ship(order_id, "EMS", "1180000000002")
         # The parcel came back (nobody at the address): 改派, reason "returned".
         new_address = {
             "method": "mail",
@@ -354,11 +354,11 @@ def test_a_returned_parcel_is_sent_again(hub: Hub) -> None:
         }
         form = form_for(BusinessCode.REDIRECT, delivery=new_address, redirect_reason={"reason": "returned"})
         redirect_id = hub.submitted_order(client, BusinessCode.REDIRECT, form=form, redirect_of=order_id)
-        hub.backend.orders.approve(redirect_id, "test")
+        hub.backend.review.approve(redirect_id, "test")
         waiting = client.get(f"/v1/orders/{order_id}").json()
         assert waiting["shipment"]["tracking_number"] is None
         assert waiting["shipment"]["address_masked"] == "重庆市江北区****"
-        hub.backend.orders.ship(order_id, "SF", "SF0000000003")
+        hub.backend.fulfilment.ship(order_id, "SF", "SF0000000003")
         again = client.get(f"/v1/orders/{order_id}").json()
     assert again["status"] == "completed"
     assert again["shipment"]["tracking_number"] == "SF0000000003"

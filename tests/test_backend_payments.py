@@ -14,7 +14,7 @@ from kiosk.core.domain.fees import quote
 
 def approved_order(hub: Hub, client, code: BusinessCode, **extra) -> str:
     order_id = hub.submitted_order(client, code, **extra)
-    hub.backend.orders.approve(order_id, "test")
+    hub.backend.review.approve(order_id, "test")
     return order_id
 
 
@@ -39,7 +39,7 @@ def test_the_amount_comes_from_the_catalog(hub: Hub) -> None:
 def test_a_free_business_skips_payment(hub: Hub) -> None:
     with hub.client() as client:
         revoke_id = hub.submitted_order(client, BusinessCode.REVOKE)
-        view = hub.backend.orders.approve(revoke_id, "test")
+        view = hub.backend.review.approve(revoke_id, "test")
         assert view.status.value == "completed"
         answer = client.post(f"/v1/orders/{revoke_id}/payments", json={"channel": "wechat"})
     assert answer.status_code == 409

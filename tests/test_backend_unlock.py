@@ -17,7 +17,7 @@ ASSISTED = "11AB6C951900350C"
 def unlock_order(hub: Hub, client, serial: str) -> str:
     hub.backend.tokens.register(serial, "12345678")
     order_id = hub.submitted_order(client, BusinessCode.UNLOCK, token_serial=serial)
-    hub.backend.orders.approve(order_id, "test")  # 在线解锁 costs a service fee
+    hub.backend.review.approve(order_id, "test")  # 在线解锁 costs a service fee
     payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "wechat"}).json()
     client.post("/v1/sandbox/wallet/pay", json={"payment_id": payment["payment_id"]})
     assert client.get(f"/v1/orders/{order_id}").json()["status"] == "awaiting_unlock"

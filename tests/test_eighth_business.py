@@ -95,8 +95,8 @@ async def test_an_eighth_business_added_as_a_row_is_walked_from_home_to_the_key(
         view = hub.backend.orders.view_of(order_id)
         assert view.business == express.code and view.token_serial == SELF_SERVICE_SERIAL
         assert view.fee_fen == 38_000  # priced by its fee rule: the renewal price
-        assert hub.backend.orders.required_documents(express.code) == ()
-        hub.backend.orders.approve(order_id, "王审核")
+        assert hub.backend.intake.required_documents(express.code) == ()
+        hub.backend.review.approve(order_id, "王审核")
         await open_orders(at, hub)
         assert "证书快速更新" in at.text and "待付款" in at.text
         await pay_in_sandbox(at, hub)

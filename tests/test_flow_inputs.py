@@ -213,7 +213,7 @@ async def test_a_payment_out_of_time_offers_a_new_code_and_cancelling_keeps_it_p
     hub = hub_for_kiosk
     with hub.client(subscriber=hub.sign_in(PHONE)) as client:
         order_id = hub.submitted_order(client, BusinessCode.NEW)
-    hub.backend.orders.approve(order_id, "王审核")
+    hub.backend.review.approve(order_id, "王审核")
     async with kiosk_at_hall(
         where, store, clock, hub.server.base_url, camera="", stick=picture_stick(tmp_path)
     ) as at:

@@ -151,7 +151,7 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
             DocumentKind.SITUATION_STATEMENT
         }
 
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         orders = await open_orders(at, hub)
         assert "待付款" in at.text
         await _pay(at, hub, orders)
@@ -159,7 +159,7 @@ async def test_new_certificate_by_mail_from_home_to_tracking_number(
         assert "待发货" in at.text
         assert "寄往：重庆市渝北区" in at.text  # where it will go, before it has gone
 
-        hub.backend.orders.ship(order_id, "顺丰速运", "SF1234567890")
+        hub.backend.fulfilment.ship(order_id, "顺丰速运", "SF1234567890")
         await at.press("#refresh")
         await orders_listed(at)
         assert "状态：完成" in at.text
@@ -183,12 +183,12 @@ async def test_self_pickup_needs_no_address_and_ends_collected_at_the_hall(
         order_id = await _apply(at, hub, BusinessCode.NEW, form, camera=False)
         assert store.orders.get(order_id).form[Section.DELIVERY] == {"method": DELIVERY_PICKUP}
 
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         orders = await open_orders(at, hub)
         await _pay(at, hub, orders)
         await orders_listed(at)
         assert "待发货" in at.text and "领取方式：到服务大厅自提" in at.text
-        hub.backend.orders.hand_over(order_id)
+        hub.backend.fulfilment.hand_over(order_id)
         await at.press("#refresh")
         await orders_listed(at)
         assert "状态：完成" in at.text and "已在服务大厅自提" in at.text
@@ -231,7 +231,7 @@ async def test_a_rejection_is_fixed_by_changing_only_what_the_reviewer_named(
             fields={"handler.email": "邮箱无法接收[退信]"},
             documents={DocumentKind.HANDLER_ID: "照片模糊，请重新拍摄[/]"},
         )
-        hub.backend.orders.reject(order_id, "王审核", rejection)
+        hub.backend.review.reject(order_id, "王审核", rejection)
 
         await open_orders(at, hub)
         assert "审核驳回" in at.text

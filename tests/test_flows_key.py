@@ -92,7 +92,7 @@ async def test_renewal_from_an_expiring_key_to_the_new_certificate_on_it(
         assert hub.backend.orders.view_of(order_id).token_serial == SELF_SERVICE_SERIAL
 
         assert hub.backend.orders.view_of(order_id).fee_fen == 38_000  # the renewal price
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         await open_orders(at, hub)
         assert "待付款" in at.text and "费用：¥380" in at.text
         await pay_in_sandbox(at, hub)
@@ -141,7 +141,7 @@ def _renewal_awaiting_download(hub: Hub, serial: str) -> str:
         order_id = hub.submitted_order(
             client, BusinessCode.RENEWAL, form=sample_form(BusinessCode.RENEWAL), token_serial=serial
         )
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "alipay"}).json()
         hub.backend.payments.sandbox_pay(payment["payment_id"])
     assert hub.backend.orders.view_of(order_id).status is OrderStatus.AWAITING_DOWNLOAD
@@ -228,7 +228,7 @@ async def test_a_renewal_whose_unit_changed_becomes_a_change_and_the_new_subject
         held = store.orders.get(order_id)
         assert held.business == BusinessCode.CHANGE and held.token_serial == SELF_SERVICE_SERIAL_56
 
-        hub.backend.orders.approve(order_id, "王审核")  # free: straight to 待下载
+        hub.backend.review.approve(order_id, "王审核")  # free: straight to 待下载
         await open_orders(at, hub)
         assert "待下载" in at.text and "#pay" not in [
             b.id for b in at.app.screen.query("Button") if b.display
@@ -283,7 +283,7 @@ async def test_a_change_prefilled_from_the_last_order_keeps_the_key_type_and_exp
         assert f"变更：单位名称：{SAMPLE_UNIT['unit_name']} → {NEW_NAME}" in at.text
         order_id = await from_review(at)
 
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         await open_orders(at, hub)
         await download_with(at)
         assert f"O={NEW_NAME}" in at.text and "OU=投标证书" in at.text
@@ -329,7 +329,7 @@ async def test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_repor
 
     async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         order_id = await _apply_for_unlock(at, hub)
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         await open_orders(at, hub)
         assert "费用：¥50" in at.text  # the catalog's service fee
         await pay_in_sandbox(at, hub)
@@ -386,7 +386,7 @@ async def test_an_assisted_key_unlocks_only_when_staff_authorise_at_the_kiosk(
 
     async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
         order_id = await _apply_for_unlock(at, hub)
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         await open_orders(at, hub)
         await pay_in_sandbox(at, hub)
         await at.press("#unlock")

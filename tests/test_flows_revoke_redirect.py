@@ -101,7 +101,7 @@ async def test_a_lost_key_is_revoked_at_once_and_listed_in_the_crl(
         assert store.orders.get(order_id).token_serial == SELF_SERVICE_SERIAL
 
         # The reviewer approves: free, so the certificate is revoked that moment.
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         view = hub.backend.orders.view_of(order_id)
         assert view.status is OrderStatus.COMPLETED and view.revoked_at is not None
         await open_orders(at, hub)
@@ -134,12 +134,12 @@ def _earlier_orders(hub: Hub) -> tuple[str, str]:
     with hub.client(subscriber=session) as client:
         for _ in range(2):
             order_id = hub.submitted_order(client, BusinessCode.NEW, form=pickup)
-            hub.backend.orders.approve(order_id, "王审核")
+            hub.backend.review.approve(order_id, "王审核")
             payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "alipay"}).json()
             hub.backend.payments.sandbox_pay(payment["payment_id"])
             made.append(order_id)
     waiting, collected = made
-    hub.backend.orders.hand_over(collected)
+    hub.backend.fulfilment.hand_over(collected)
     assert hub.backend.orders.view_of(waiting).status is OrderStatus.AWAITING_SHIPMENT
     return waiting, collected
 
@@ -181,7 +181,7 @@ async def test_a_self_pickup_order_is_redirected_to_mail_from_the_home_screen(
         assert store.orders.get(redirect_id).redirect_of == waiting
         assert hub.backend.orders.view_of(redirect_id).redirect_of is not None
 
-        hub.backend.orders.approve(redirect_id, "王审核")
+        hub.backend.review.approve(redirect_id, "王审核")
         assert hub.backend.orders.view_of(redirect_id).status is OrderStatus.COMPLETED
         listing = await open_orders(at, hub)
         await _select(at, listing, waiting)
@@ -205,10 +205,10 @@ async def test_a_returned_parcel_is_sent_again_from_the_order_query(
     session = hub.sign_in(PHONE)
     with hub.client(subscriber=session) as client:
         mailed = hub.submitted_order(client, BusinessCode.NEW, form=sample_form(BusinessCode.NEW))
-        hub.backend.orders.approve(mailed, "王审核")
+        hub.backend.review.approve(mailed, "王审核")
         payment = client.post(f"/v1/orders/{mailed}/payments", json={"channel": "wechat"}).json()
         hub.backend.payments.sandbox_pay(payment["payment_id"])
-    hub.backend.orders.ship(mailed, "顺丰速运", "SF100000000001")  # ... and it came back
+    hub.backend.fulfilment.ship(mailed, "顺丰速运", "SF100000000001")  # ... and it came back
     slot = key_slot(tmp_path, hub.backend.ca)
 
     async with at_hall(where, store, clock, hub, tmp_path, slot) as at:
@@ -229,13 +229,13 @@ async def test_a_returned_parcel_is_sent_again_from_the_order_query(
         assert f"改派订单：{mailed}" in at.text and "退回件重新邮寄" in at.text
         redirect_id = await from_review(at)
         listing = await orders_listed(at)  # back on the list the journey started from
-        hub.backend.orders.approve(redirect_id, "王审核")
+        hub.backend.review.approve(redirect_id, "王审核")
         await at.press("#refresh")
         listing = await orders_listed(at)
         await _select(at, listing, mailed)
         assert "改派已受理，等待重新寄出" in at.text and "寄往：四川省成都市****" in at.text
         # The hall sends it again: a new tracking number to the new address.
-        hub.backend.orders.ship(mailed, "顺丰速运", "SF100000000002")
+        hub.backend.fulfilment.ship(mailed, "顺丰速运", "SF100000000002")
         await at.press("#refresh")
         listing = await orders_listed(at)
         await _select(at, listing, mailed)
@@ -250,10 +250,10 @@ def test_the_backend_refuses_a_redirect_of_an_order_it_cannot_redirect(hub: Hub)
         order_id = hub.submitted_order(
             client, BusinessCode.NEW, form=sample_form(BusinessCode.NEW, delivery={"method": DELIVERY_PICKUP})
         )
-        hub.backend.orders.approve(order_id, "王审核")
+        hub.backend.review.approve(order_id, "王审核")
         payment = client.post(f"/v1/orders/{order_id}/payments", json={"channel": "alipay"}).json()
         hub.backend.payments.sandbox_pay(payment["payment_id"])
-        hub.backend.orders.hand_over(order_id)
+        hub.backend.fulfilment.hand_over(order_id)
         body = OrderCreate.model_validate(
             {
                 "order_id": "7d3a5c1e-0000-4000-8000-000000000001",

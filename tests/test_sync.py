@@ -42,8 +42,8 @@ def test_queued_orders_reach_the_backend_once_and_are_followed(hub: Hub, store: 
         assert_each_exactly_once(hub, store, orders)
 
         # The reviewer approves one: the next pull records it at the kiosk.
-        hub.backend.orders.approve(orders[0], "王审核")
-        hub.backend.orders.approve(orders[2], "王审核")  # a revocation completes on approval
+        hub.backend.review.approve(orders[0], "王审核")
+        hub.backend.review.approve(orders[2], "王审核")  # a revocation completes on approval
         engine.follow_and_beat()
         assert store.orders.get(orders[0]).status is OrderStatus.AWAITING_PAYMENT
         assert store.orders.get(orders[2]).status is OrderStatus.COMPLETED
