@@ -44,9 +44,7 @@ class DownloadScreen(KeyWorkScreen):
         from kiosk.devices.token.renewal import renew_certificate
         from kiosk.devices.token.runtime import key_kind
 
-        client = self.runtime.backend_client()
-        settings = self.kiosk.settings
-        assert settings is not None
+        client, settings = self.runtime.backend_client(), self.runtime.settings
 
         def issue(csr_pem: str) -> str:
             request = CertificateRequest(csr_pem=csr_pem, token_serial=self.serial)

@@ -182,8 +182,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         from kiosk.backend_client.errors import BackendError
 
         worker = get_current_worker()
-        assert self.kiosk.settings is not None
-        every = self.kiosk.settings.payment_poll_s
+        every = self.runtime.settings.payment_poll_s
         while not worker.is_cancelled and not self._stop.is_set():
             self._poke.wait(every)  # a poll interval, cut short when the demo wallet paid
             self._poke.clear()
