@@ -118,9 +118,12 @@ async def test_retake_replaces_the_page_and_done_names_what_is_missing(
         assert again.document is DocumentKind.APPLICATION_FORM
         await pilot.pause()
         second = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
-        assert second.sha256 != first.sha256, "the retake did not replace the page"
+        assert second.captured_at > first.captured_at, "the retake did not replace the page"
         assert len(store.attachments.of(order_id)) == 1
-        assert not (store.attachments.folder / f"{first.sha256}.sealed").exists()  # the old image left
+        # On a busy machine the video may hand the retake the very frame of the first capture:
+        # the same bytes, the same file. Otherwise the old image is gone.
+        if second.sha256 != first.sha256:
+            assert not (store.attachments.folder / f"{first.sha256}.sealed").exists()
         assert screen.current is DocumentKind.SEAL_SAMPLE_FORM
 
         await pilot.click("#back")
