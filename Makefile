@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint static messages bench reliability performance lock clean
+.PHONY: setup run test lint static snapshots messages bench reliability performance lock clean
 
 setup:
 	@scripts/setup.sh
@@ -29,6 +29,11 @@ static:
 	@$(VENV)/bin/ruff check -q kiosk ca_backend tests bench scripts
 	@$(VENV)/bin/ruff format -q --check kiosk ca_backend tests bench scripts
 	@$(VENV)/bin/mypy
+
+# After a deliberate change to what a screen shows: rewrite the screen snapshots, then look at
+# the SVGs (git diff names them) before committing.
+snapshots: setup
+	$(PY) -m pytest -q tests/snapshots --snapshot-update
 
 # After adding or changing texts in the code: extract every Text("...") (babel.cfg says where)
 # into the template kiosk/core/locale/kiosk.pot, and bring each language's kiosk.po up to it;

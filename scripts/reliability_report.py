@@ -72,7 +72,7 @@ class Section:
 SECTIONS = (
     Section(
         "The sync killed at random points",
-        ("tests/test_sync_kill.py",),
+        ("tests/reliability/test_sync_kill.py",),
         "`kiosk sync` is started as its own process on a store of queued orders (each one order,"
         " five images and a submission) and killed with SIGKILL at a random moment, trial after"
         " trial, against the reference backend over loopback HTTP. Then one clean pass drains the"
@@ -81,8 +81,8 @@ SECTIONS = (
     ),
     Section(
         "Faults injected between the kiosk and the backend",
-        ("tests/test_sync_faults.py",),
-        "A proxy on loopback (tests/fault_proxy.py) breaks requests at random: 503 with"
+        ("tests/reliability/test_sync_faults.py",),
+        "A proxy on loopback (tests/support/fault_proxy.py) breaks requests at random: 503 with"
         " Retry-After before the backend sees them (error_503); 500 after the backend acted"
         " (error_500_after); the connection dropped before the backend sees them (drop_before) or"
         " after it acted, the answer lost (drop_after); the answer later than the kiosk waits"
@@ -92,7 +92,7 @@ SECTIONS = (
     ),
     Section(
         "The key pulled out at each step of a renewal",
-        ("tests/test_token_pullout.py",),
+        ("tests/reliability/test_token_pullout.py",),
         "A renewal on a SoftHSM token is interrupted before each of its steps, two ways: the"
         " session closed under it, or a PKCS#11 call failing as a removed device does. After"
         " each pull the key must sign with a pair it holds, the next PIN check must finish or roll"
@@ -100,21 +100,21 @@ SECTIONS = (
     ),
     Section(
         "Printer failures",
-        ("tests/test_printer.py", "tests/test_print_screen.py"),
-        "A private cupsd with real filters and PPD (tests/cups_support.py) and the PDF spool: out"
+        ("tests/devices/test_printer.py", "tests/flows/test_print_screen.py"),
+        "A private cupsd with real filters and PPD (tests/support/cups.py) and the PDF spool: out"
         " of paper, jammed, offline, a stopped or refusing queue, a missing queue, cupsd not"
         " running. Each must be told apart in plain words, keep the form, and print it once fixed.",
     ),
     Section(
         "Camera failures and bad pictures",
-        ("tests/test_capture_screen.py", "tests/test_camera.py"),
+        ("tests/flows/test_capture_screen.py", "tests/devices/test_camera.py"),
         "OpenCV on generated video and pictures: no camera, a camera that stops, blur, glare, a"
         " missing seal, a page cut off, corrupt or wrong files imported. Each gets its instruction"
         " and nothing captured before is lost.",
     ),
     Section(
         "The disk full while capturing",
-        ("tests/test_disk_full.py",),
+        ("tests/reliability/test_disk_full.py",),
         "The kiosk's home on an 8 MB tmpfs mounted for the test, filled while a subscriber"
         " captures pages. The write is refused whole (`StorageFull`), the screen says 本机存储空间已满"
         " (English when switched), every page taken before stays readable, SQLite's"
@@ -123,32 +123,32 @@ SECTIONS = (
     Section(
         "Security checks",
         (
-            "tests/test_flows.py::test_new_certificate_by_mail_from_home_to_tracking_number",
-            "tests/test_flows_key.py::test_renewal_from_an_expiring_key_to_the_new_certificate_on_it",
-            "tests/test_flows_key.py::test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_report_was_lost",
-            "tests/test_store.py::test_raw_store_holds_no_personal_field_in_clear",
-            "tests/test_store.py::test_attachment_files_are_named_by_sha256_and_sealed",
-            "tests/test_store.py::test_purge_removes_personal_fields_and_images",
-            "tests/test_store.py::test_key_file_is_private_and_outside_the_database",
-            "tests/test_store.py::test_an_audit_record_rewritten_with_a_plain_hash_chain_is_found",
-            "tests/test_idle_wipe.py",
-            "tests/test_app.py::test_idle_countdown_then_wipe_and_home",
-            "tests/test_app.py::test_quit_and_suspend_keys_do_nothing",
-            "tests/test_app.py::test_only_staff_can_exit",
-            "tests/test_app.py::test_staff_wrong_pin_then_lockout",
-            "tests/test_staff.py::test_the_lockout_outlasts_a_restart",
-            "tests/test_backend_auth.py",
-            "tests/test_backend_orders.py::test_another_subscribers_order_answers_404",
-            "tests/test_backend_orders.py::test_an_expired_session_answers_401",
-            "tests/test_backend_unlock.py::test_a_grant_for_another_serial_is_refused",
-            "tests/test_backend_unlock.py::test_an_expired_grant_is_refused",
-            "tests/test_backend_subscribers.py::test_phones_are_not_stored_in_clear",
+            "tests/flows/test_flows.py::test_new_certificate_by_mail_from_home_to_tracking_number",
+            "tests/flows/test_flows_key.py::test_renewal_from_an_expiring_key_to_the_new_certificate_on_it",
+            "tests/flows/test_flows_key.py::test_a_self_service_key_is_unlocked_with_a_new_pin_even_when_the_report_was_lost",
+            "tests/unit/test_store.py::test_raw_store_holds_no_personal_field_in_clear",
+            "tests/unit/test_store.py::test_attachment_files_are_named_by_sha256_and_sealed",
+            "tests/unit/test_store.py::test_purge_removes_personal_fields_and_images",
+            "tests/unit/test_store.py::test_key_file_is_private_and_outside_the_database",
+            "tests/unit/test_store.py::test_an_audit_record_rewritten_with_a_plain_hash_chain_is_found",
+            "tests/flows/test_idle_wipe.py",
+            "tests/flows/test_app.py::test_idle_countdown_then_wipe_and_home",
+            "tests/flows/test_app.py::test_quit_and_suspend_keys_do_nothing",
+            "tests/flows/test_app.py::test_only_staff_can_exit",
+            "tests/flows/test_app.py::test_staff_wrong_pin_then_lockout",
+            "tests/flows/test_staff.py::test_the_lockout_outlasts_a_restart",
+            "tests/backend/test_backend_auth.py",
+            "tests/backend/test_backend_orders.py::test_another_subscribers_order_answers_404",
+            "tests/backend/test_backend_orders.py::test_an_expired_session_answers_401",
+            "tests/backend/test_backend_unlock.py::test_a_grant_for_another_serial_is_refused",
+            "tests/backend/test_backend_unlock.py::test_an_expired_grant_is_refused",
+            "tests/backend/test_backend_subscribers.py::test_phones_are_not_stored_in_clear",
         ),
         "After a whole 证书新办 by mail, a renewal with a wrong and then the right PIN, and an unlock"
         " with new PINs, every file under the kiosk's data and log folders (database, WAL,"
         " attachments) and everything logged (Python logging at DEBUG, httpx's included, and the"
         " app's own log calls) is searched for each personal field and PIN, as UTF-8, JSON escapes"
-        " and UTF-16 (tests/clear_text.py). The idle wipe leaves no draft, image, screen or input"
+        " and UTF-16 (tests/support/clear_text.py). The idle wipe leaves no draft, image, screen or input"
         " of the visit alive. Quit and suspend keys do nothing; five wrong staff PINs lock entry,"
         " across a restart. The backend refuses a request without device credentials, a forged,"
         " replayed, stale or altered one, another subscriber's order, an expired session, an"
@@ -156,7 +156,7 @@ SECTIONS = (
     ),
     Section(
         "Bad input everywhere",
-        ("tests/test_hostile_input.py", "tests/test_hostile_answers.py", "tests/test_backend_fuzz.py"),
+        ("tests/reliability/test_hostile_input.py", "tests/reliability/test_hostile_answers.py", "tests/reliability/test_backend_fuzz.py"),
         "Hypothesis feeds every form field very long text, control and invisible characters, mixed"
         " scripts, emoji, markup and format placeholders: every refusal is a short sentence in both"
         " languages, whatever is accepted prints on every form of its business, and at the kiosk's"
@@ -168,9 +168,9 @@ SECTIONS = (
     Section(
         "Chinese and English complete",
         (
-            "tests/test_i18n.py",
-            "tests/test_english_walk.py",
-            "tests/test_catalog.py::test_every_text_of_the_shipped_catalog_has_english",
+            "tests/unit/test_i18n.py",
+            "tests/flows/test_english_walk.py",
+            "tests/unit/test_catalog.py::test_every_text_of_the_shipped_catalog_has_english",
         ),
         "Every text in the code has its English and keeps its placeholders; the shipped catalog"
         " has English for every name; a subscriber who chose English walks a whole 证书新办 and"
@@ -293,7 +293,7 @@ def section_text(section: Section, cases: list[Case]) -> list[str]:
     with_figures = [case for case in mine if case.figures and not case.function.startswith("test_key_pulled")]
     for case in with_figures:
         lines += [f"`{case.function}`:", "", *figures_table(case), ""]
-    if section.files == ("tests/test_token_pullout.py",):
+    if section.files == ("tests/reliability/test_token_pullout.py",):
         lines += [*pullout_table(mine), ""]
         mine = [case for case in mine if not case.function.startswith("test_key_pulled_out")]
     lines += [*outcome_table(mine), ""]

@@ -4,10 +4,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from backend_support import Hub, running_hub
-from cups_support import Cupsd
-from figures import Figure
-from token_support import Slot, open_slot
+from support.backend import Hub, running_hub
+from support.cups import Cupsd
+from support.figures import Figure
+from support.softhsm import Slot, open_slot
 
 from kiosk.config.locations import Locations, locations
 from kiosk.config.settings import KioskSettings
@@ -147,7 +147,7 @@ def slot(tmp_path: Path) -> Iterator[Slot]:
 
 @pytest.fixture(scope="session")
 def cupsd() -> Iterator[Cupsd]:
-    """A private real cupsd for the printing tests (tests/cups_support.py)."""
+    """A private real cupsd for the printing tests (tests/support/cups.py)."""
     server = Cupsd()
     server.start()
     yield server

@@ -47,7 +47,7 @@ GONE = (
 )
 
 # A test seam: SoftHSM never sets USER_PIN_LOCKED or FINAL_TRY, so tests that need a locked key
-# layer those flags over what the token reports (tests/token_support.py says so where it does).
+# layer those flags over what the token reports (tests/support/softhsm.py says so where it does).
 FlagsOverlay = Callable[[str, TokenFlag], TokenFlag]
 
 

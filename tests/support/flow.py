@@ -1,0 +1,205 @@
+"""Driving the kiosk as a subscriber does, for the end-to-end flow tests: from the home screen,
+through each step's screen, against the reference backend on 127.0.0.1, the demo video camera
+(or pictures imported from a folder) and the PDF printer. Every wait is for a worker's message
+or for the screen the app shows next, never for a time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+from textual.screen import Screen
+from textual.widgets import Button, Input, OptionList, RadioButton
+
+from kiosk.config.settings import KioskSettings
+from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.forms import SECTION_FIELDS
+from kiosk.devices.camera import synthetic
+from kiosk.screens.capture import DocumentCaptureScreen
+from kiosk.screens.import_picture import ImportPictureScreen
+from kiosk.screens.info_entry import InfoEntryScreen
+from kiosk.screens.messages import PageCaptured, SignInAnswered, SmsCodeAnswered
+from kiosk.screens.orders import OrdersScreen
+from kiosk.screens.printing import PrintFormsScreen
+from kiosk.screens.project import ProjectScreen
+from kiosk.screens.sign_in import SignInScreen
+from kiosk.store import Store
+from kiosk.ui.app import KioskApp
+from support.backend import Hub
+from support.pilot import SIZE, Messages, make_app, ready, screen_text, tap
+
+PHONE = "13600000000"
+PROJECT_TILES = ("#choice-cq", "#choice-cq-ggzy", "#choice-cq-ggzy-center", "#choice-bidder")
+
+
+@dataclass
+class AtKiosk:
+    app: KioskApp
+    pilot: Any
+    messages: Messages
+    store: Store
+
+    @property
+    def text(self) -> str:
+        return screen_text(self.app)
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 60) -> None:
+        """Let the app work until `condition` holds (a screen came, a worker reported)."""
+        import asyncio
+
+        async def waiting() -> None:
+            while not condition():
+                await self.pilot.pause()
+
+        await asyncio.wait_for(waiting(), timeout)
+
+    async def on_screen(self, kind: type[Screen[Any]]) -> Any:
+        await self.until(lambda: isinstance(self.app.screen, kind))
+        await self.pilot.pause()
+        return self.app.screen
+
+    async def press(self, selector: str) -> None:
+        """A tap on a button of the screen on top (pressed, as a tap does, wherever it is)."""
+        self.app.screen.query_one(selector, Button).press()
+        await self.pilot.pause()
+
+    async def type_into(self, selector: str, text: str) -> None:
+        field = self.app.screen.query_one(selector, Input)
+        field.value = ""
+        field.focus()
+        await self.pilot.press(*text)
+
+
+def picture_stick(folder: Path) -> Path:
+    """A USB stick holding one scanned, stamped page."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(folder / "scan.png"), synthetic.make_page(900))
+    return folder
+
+
+@asynccontextmanager
+async def kiosk_at_hall(
+    where: Any, store: Store, clock: Any, backend_url: str, *, camera: str, stick: Path, **settings: Any
+) -> AsyncIterator[AtKiosk]:
+    messages = Messages()
+    config = KioskSettings(
+        backend_url=backend_url,
+        camera_source=camera,
+        camera_steady_s=0.4,
+        camera_import_dirs=[stick],
+        payment_poll_s=0.1,
+        **settings,
+    )
+    app = make_app(where, config, store, clock)
+    async with app.run_test(size=SIZE, message_hook=messages.hook) as pilot:
+        await ready(pilot)
+        yield AtKiosk(app, pilot, messages, store)
+
+
+# --- the steps, as a subscriber takes them ----------------------------------------------------------
+async def start_business(at: AtKiosk, code: str) -> None:
+    await tap(at.pilot, f"business-{code}")
+    await at.pilot.pause()
+    await at.press("#start")
+
+
+async def sign_in(at: AtKiosk, hub: Hub, phone: str = PHONE) -> None:
+    await at.on_screen(SignInScreen)
+    await at.type_into("#phone", phone)
+    await at.press("#send-code")
+    await at.messages.wait(SmsCodeAnswered, lambda answer: answer.phone == phone and answer.sent is not None)
+    await at.pilot.pause()
+    await at.type_into("#code", hub.last_code(phone))
+    await at.press("#sign-in-button")
+    await at.messages.wait(SignInAnswered, lambda answer: answer.session is not None)
+
+
+async def choose_project(at: AtKiosk) -> None:
+    for tile in PROJECT_TILES:
+        await at.until(lambda tile=tile: bool(at.app.screen.query(tile)))  # type: ignore[misc]
+        await at.pilot.click(tile)
+        await at.pilot.pause()
+
+
+async def at_the_information_step(
+    at: AtKiosk, hub: Hub, form: Mapping[str, Mapping[str, str]], phone: str = PHONE
+) -> InfoEntryScreen:
+    """证书新办 from the home screen to its information step, `form` filled in."""
+    await start_business(at, BusinessCode.NEW)
+    await sign_in(at, hub, phone)
+    await at.on_screen(ProjectScreen)
+    await choose_project(at)
+    await at.press("#next")
+    info: InfoEntryScreen = await at.on_screen(InfoEntryScreen)
+    fill_form(at, form)
+    await at.pilot.pause()
+    return info
+
+
+def fill_form(at: AtKiosk, form: Mapping[str, Mapping[str, str]]) -> None:
+    """Each field as typed or chosen (a choice by its radio button)."""
+    screen = at.app.screen
+    for section, values in form.items():
+        for spec in SECTION_FIELDS[section]:  # type: ignore[index]
+            value = values.get(spec.key)
+            if value is None:
+                continue
+            ident = f"#field-{section}-{spec.key}"
+            if spec.choices:
+                screen.query_one(f"{ident}-{value}", RadioButton).value = True
+            else:
+                screen.query_one(ident, Input).value = value
+
+
+async def print_everything(at: AtKiosk) -> PrintFormsScreen:
+    screen: PrintFormsScreen = await at.on_screen(PrintFormsScreen)
+    await at.until(lambda: len(screen.printed) == len(screen.forms))
+    await at.press("#done")
+    return screen
+
+
+async def capture_with_camera(at: AtKiosk) -> DocumentCaptureScreen:
+    """The demo video's page is captured once a pass, for each document in turn."""
+    screen: DocumentCaptureScreen = await at.on_screen(DocumentCaptureScreen)
+    await at.until(lambda: not screen.missing, timeout=120)
+    await at.press("#done")
+    return screen
+
+
+async def import_each(at: AtKiosk) -> DocumentCaptureScreen:
+    """Every document still missing, imported from the stick (real OpenCV, as a capture)."""
+    screen: DocumentCaptureScreen = await at.on_screen(DocumentCaptureScreen)
+    while screen.missing:
+        wanted = len(at.messages.of(PageCaptured)) + 1
+        await at.press("#import")
+        dialog = await at.on_screen(ImportPictureScreen)
+        options = dialog.query_one("#files", OptionList)
+        await at.until(lambda options=options: options.option_count > 0)  # type: ignore[misc]
+        options.highlighted = 0
+        options.action_select()
+        await at.messages.wait(
+            PageCaptured, lambda _, wanted=wanted: len(at.messages.of(PageCaptured)) >= wanted
+        )  # type: ignore[misc]
+        await at.on_screen(DocumentCaptureScreen)
+    await at.press("#done")
+    return screen
+
+
+async def open_orders(at: AtKiosk, hub: Hub, phone: str = PHONE) -> OrdersScreen:
+    await tap(at.pilot, "order-query")
+    await at.pilot.pause()
+    await at.press("#start")
+    await sign_in(at, hub, phone)
+    return await orders_listed(at)
+
+
+async def orders_listed(at: AtKiosk) -> OrdersScreen:
+    """The order list, once its worker has reported (a new list, or after 刷新)."""
+    await at.until(lambda: isinstance(at.app.screen, OrdersScreen) and at.app.screen.loaded)
+    await at.pilot.pause()
+    screen: OrdersScreen = at.app.screen  # type: ignore[assignment]
+    return screen
