@@ -27,7 +27,9 @@ def test_the_amount_comes_from_the_catalog(hub: Hub) -> None:
     catalog = load_catalog()
     from support.backend import project_for
 
-    selection = ProjectSelection.from_json(project_for(BusinessCode.NEW))
+    project = project_for(BusinessCode.NEW)
+    assert project is not None
+    selection = ProjectSelection.from_json(project)
     expected = quote(BUSINESSES[BusinessCode.NEW], catalog, selection.certificate_types).total_fen
     assert payment["amount_fen"] == expected > 0
     assert again["payment_id"] == payment["payment_id"]

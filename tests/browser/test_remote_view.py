@@ -114,12 +114,12 @@ def test_the_dashboard_in_a_browser_behind_the_staff_pin(remote_view: str) -> No
             browser.close()
 
 
-def _sign_in(page, staff_id: str, pin: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, staff_id: str, pin: str) -> None:
     page.keyboard.type(staff_id)
     page.keyboard.press("Enter")  # on to the PIN
     page.keyboard.type(pin)
     page.keyboard.press("Enter")
 
 
-def _shows(page, text: str) -> bool:  # type: ignore[no-untyped-def]
+def _shows(page, text: str) -> bool:
     return bool(page.evaluate(SHOWS, text))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from support.images import decode_jpeg
 
 from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
 from kiosk.devices.camera import synthetic
@@ -14,7 +15,7 @@ from kiosk.devices.camera.jpeg import QUALITIES, ImageRejected, fit_jpeg, import
 from kiosk.devices.camera.page import corner_error, find_page, straighten
 
 
-def _assess(frame: np.ndarray, *, needs_seal: bool = True):  # type: ignore[no-untyped-def]
+def _assess(frame: np.ndarray, *, needs_seal: bool = True):
     corners = find_page(frame)
     assert corners is not None
     framed = framing_ok(corners, (frame.shape[1], frame.shape[0]))
@@ -58,7 +59,7 @@ def test_a_good_capture_passes_every_check() -> None:
         (lambda scene: synthetic.glare(scene.frame, scene.corners), Problem.GLARE, "Glare"),
     ],
 )
-def test_blur_and_glare_are_refused_with_their_instruction(spoil, problem: Problem, english: str) -> None:  # type: ignore[no-untyped-def]
+def test_blur_and_glare_are_refused_with_their_instruction(spoil, problem: Problem, english: str) -> None:
     for seed in range(3):
         assessment = _assess(spoil(synthetic.scene(seed)))
         assert problem in assessment.problems
@@ -89,7 +90,7 @@ def _noisy_capture(seed: int = 12) -> np.ndarray:
     rng = np.random.default_rng(seed)
     capture = cv2.resize(synthetic.scene(1).frame, (4000, 3000), interpolation=cv2.INTER_CUBIC)
     return np.clip(
-        capture.astype(np.int16) + rng.normal(0, 12, capture.shape).astype(np.int16), 0, 255
+        capture.astype(np.int16) + np.asarray(rng.normal(0, 12, capture.shape)).astype(np.int16), 0, 255
     ).astype(np.uint8)
 
 
@@ -102,7 +103,7 @@ def test_a_noisy_12_megapixel_capture_fits_at_the_highest_quality_that_does() ->
     if higher:
         _, buffer = cv2.imencode(".jpg", capture, [cv2.IMWRITE_JPEG_QUALITY, min(higher)])
         assert len(buffer) > MAX_DOCUMENT_BYTES  # the next quality up would not fit
-    assert cv2.imdecode(np.frombuffer(fitted.data, np.uint8), cv2.IMREAD_COLOR).shape == capture.shape
+    assert decode_jpeg(fitted.data).shape == capture.shape
 
 
 def test_a_small_limit_still_fits_by_shrinking() -> None:

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 from conftest import FakeClock
+from support.images import decode_jpeg
 
 from kiosk.core.domain.documents import MAX_DOCUMENT_BYTES
 from kiosk.devices.camera import synthetic
@@ -45,7 +46,7 @@ def _camera(spec: str, clock: FakeClock, **options: object) -> DocumentCamera:
     return DocumentCamera(source, clock=clock, **options)  # type: ignore[arg-type]
 
 
-def _steps(camera: DocumentCamera, clock: FakeClock, count: int):  # type: ignore[no-untyped-def]
+def _steps(camera: DocumentCamera, clock: FakeClock, count: int):
     for _ in range(count):
         clock.advance(FRAME_STEP)
         yield camera.step()
@@ -132,6 +133,7 @@ def test_a_still_page_becomes_ready_after_the_steady_time_and_only_once() -> Non
     ]
     assert not any(state.ready for state in states[:15]), "ready before a second of stillness"
     assert states[15].ready and states[15].framed
+    assert states[15].corners is not None
     assert corner_error(states[15].corners, scene.corners) < 0.005  # smoothed, not drifted
     tracker.captured()
     later = [tracker.update(scene.corners, 102 + n / 15) for n in range(30)]
@@ -180,7 +182,7 @@ def test_the_demo_camera_captures_each_pass_once_under_3_mb(demo_video: Path, cl
     assert len(captured) == 2, [index for index, _ in captured]
     index, page = captured[0]
     assert steps[index].view.state.still_for >= 1.0
-    image = cv2.imdecode(np.frombuffer(page.jpeg.data, np.uint8), cv2.IMREAD_COLOR)
+    image = decode_jpeg(page.jpeg.data)
     assert len(page.jpeg.data) <= MAX_DOCUMENT_BYTES and page.jpeg.quality == 95
     assert abs(image.shape[0] / image.shape[1] - 297 / 210) < 0.01  # upright A4
     assert page.assessment.ok and page.assessment.seal > 0

@@ -28,6 +28,7 @@ from kiosk.devices.token import (
     PinIncorrect,
     PinLocked,
     SlotChange,
+    SlotEvent,
     SlotWatcher,
     TokenUnsupported,
     check_user_pin,
@@ -288,7 +289,7 @@ def test_watch_loop_delivers_events_until_stopped(slot: Slot) -> None:
     seen: list[str] = []
     got_one, stop = threading.Event(), threading.Event()
 
-    def on_event(event: object) -> None:
+    def on_event(event: SlotEvent) -> None:
         seen.append(event.token.serial)
         got_one.set()
 

@@ -259,7 +259,7 @@ def _blank(slot: Slot, serial: str = SELF_SERVICE_SERIAL) -> int:
     return slot.make_key(serial, certificate=False, label="BLANK", user_pin="00000000", so_pin=FACTORY_SO_PIN)
 
 
-def _issue_on_blank(slot_id: int, slot: Slot, register_so_pin, issue, **extra):  # type: ignore[no-untyped-def]
+def _issue_on_blank(slot_id: int, slot: Slot, register_so_pin, issue, **extra):
     """Instant issuance with the subscriber's new PIN entered twice, as the screen will."""
     return issue_on_blank(
         slot.module,

@@ -37,7 +37,7 @@ async def test_home_shows_every_business_and_order_query(where, settings, store,
         assert isinstance(app.screen, HomeScreen)
         board = app.screen.query_one(TileBoard)
         for code, business in BUSINESSES.items():
-            assert board.label_of(f"business-{code.value}").startswith(business.title)
+            assert board.label_of(f"business-{code}").startswith(business.title)
         assert board.label_of("order-query").startswith("订单查询")
         assert app.screen.query_one("#staff-entry", Tile)
         assert "无待同步订单" in screen_text(app)
@@ -264,7 +264,7 @@ async def test_a_tap_on_each_tile_opens_that_business(where, settings, store, cl
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         for code in BUSINESSES:
-            await tap(pilot, f"business-{code.value}")
+            await tap(pilot, f"business-{code}")
             assert isinstance(app.screen, BusinessGuideScreen)
             assert app.screen.business.code is code
             await pilot.click("#back")

@@ -9,8 +9,8 @@ import asyncio
 from pathlib import Path
 
 import cv2
-import numpy as np
 from support.capture import DOCUMENTS, capturing
+from support.images import decode_jpeg
 from support.pilot import screen_text
 from textual.geometry import Region
 from textual.widgets import Button, OptionList
@@ -43,7 +43,7 @@ async def test_the_page_is_captured_by_itself_into_the_draft(
         kept = store.attachments.of(order_id)[DocumentKind.APPLICATION_FORM]
         data = store.attachments.read(kept.sha256)
         assert kept.media_type == "image/jpeg" and len(data) <= MAX_DOCUMENT_BYTES
-        page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        page = decode_jpeg(data)
         assert abs(page.shape[0] / page.shape[1] - 297 / 210) < 0.01
         text = screen_text(app)
         assert "✓ 1. 数字证书申请表 · 已拍摄" in text

@@ -70,7 +70,7 @@ def _allowed(at: AtKiosk) -> set[str]:
 
 async def test_an_english_visit_reads_no_chinese_the_kiosk_wrote(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     hub = hub_for_kiosk
     stick = picture_stick(tmp_path / "stick")
     async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:

@@ -6,6 +6,7 @@ runs out of time offers a new QR, and cancelling leaves the order payable."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ from kiosk.screens.info_entry import InfoEntryScreen
 from kiosk.screens.messages import PaymentAnswered
 from kiosk.screens.orders import OrdersScreen
 from kiosk.screens.payment import PaymentScreen
-from kiosk.screens.project import ProjectScreen
+from kiosk.screens.project import ProjectAnswer, ProjectScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.services.journey import Outcome
@@ -46,7 +47,7 @@ HEADING = Text("证书新办")
 
 
 @pytest.fixture
-def hub_for_kiosk(tmp_path: Path, where) -> Hub:  # type: ignore[no-untyped-def]
+def hub_for_kiosk(tmp_path: Path, where) -> Iterator[Hub]:
     with running_hub(tmp_path / "backend", payment_ttl_s=1) as hub:
         hub.credentials.save(where.device_credentials)
         yield hub
@@ -66,7 +67,7 @@ async def _info_screen(at: AtKiosk, form: dict[str, dict[str, str]]) -> tuple[In
 
 async def test_every_required_field_left_empty_is_named_at_that_field(
     where, store: Store, clock, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
         screen, answers = await _info_screen(at, {})
         await at.press("#next")
@@ -87,7 +88,7 @@ async def test_every_required_field_left_empty_is_named_at_that_field(
         assert "15 fields still need filling in or correcting" in at.text
 
 
-async def test_wrong_values_are_said_next_to_them_and_kept(where, store: Store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_wrong_values_are_said_next_to_them_and_kept(where, store: Store, clock, tmp_path) -> None:
     form = sample_form(BusinessCode.NEW)
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
         screen, answers = await _info_screen(at, form)
@@ -131,17 +132,17 @@ async def test_wrong_values_are_said_next_to_them_and_kept(where, store: Store, 
         assert _message(at, Section.HANDLER, "mobile") == ""  # said right as soon as it is
 
 
-async def test_coming_back_a_wrong_value_is_said_at_once(where, store: Store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_coming_back_a_wrong_value_is_said_at_once(where, store: Store, clock, tmp_path) -> None:
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
         await _info_screen(at, {"unit": {"unit_name": "东方测试", "uscc": "913501"}})
         assert _message(at, Section.UNIT, "uscc") == "统一社会信用代码应为18位，当前为6位"
         assert _message(at, Section.UNIT, "legal_rep_name") == ""  # empty: said when left, or at 下一步
 
 
-async def test_the_project_rules_are_explained_where_they_apply(where, store: Store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_project_rules_are_explained_where_they_apply(where, store: Store, clock, tmp_path) -> None:
     catalog = load_catalog()
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
-        answers: list[object] = []
+        answers: list[ProjectAnswer | None] = []
         screen = ProjectScreen(HEADING, NEW, catalog, None)
         await at.app.push_screen(screen, answers.append)
         await at.pilot.pause()
@@ -167,7 +168,8 @@ async def test_the_project_rules_are_explained_where_they_apply(where, store: St
         assert "授权投标人（委托代理人）证书带签章（可不办理）" in at.text
         await at.press("#next")
         await at.until(lambda: bool(answers))
-        outcome, selection = answers[0]  # type: ignore[misc]
+        assert answers[0] is not None
+        outcome, selection = answers[0]
         assert outcome is Outcome.NEXT
         assert selection == ProjectSelection(
             SAMPLE_PROJECT_PATH, ("unit_seal", "legal_rep_seal"), {"legal_rep_bids_in_person": True}
@@ -230,13 +232,12 @@ async def test_a_payment_out_of_time_offers_a_new_code_and_cancelling_keeps_it_p
         assert "二维码已过期，请点击“重新付款”" in at.text
         assert payment.query_one("#again", Button).display
         assert first.payment is not None
+        first_id = first.payment.payment_id
 
         await at.press("#again")
         again = await at.messages.wait(
             PaymentAnswered,
-            lambda answer: (
-                answer.payment is not None and answer.payment.payment_id != first.payment.payment_id
-            ),  # type: ignore[union-attr]
+            lambda answer: answer.payment is not None and answer.payment.payment_id != first_id,
         )
         assert again.payment is not None and again.payment.channel == "alipay"
         await at.press("#cancel")
@@ -272,7 +273,7 @@ def test_the_payment_qr_drawn_in_the_terminal_decodes_to_the_providers_link() ->
 
 async def test_each_of_three_redirect_reasons_is_shown_in_full_and_chosen_by_keyboard(
     where, store: Store, clock, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from textual.widgets import RadioSet
 
     redirect = BUSINESSES[BusinessCode.REDIRECT]
@@ -292,7 +293,7 @@ async def test_each_of_three_redirect_reasons_is_shown_in_full_and_chosen_by_key
 
 async def test_a_choice_list_the_backend_cannot_give_says_why_and_offers_a_retry(
     where, store: Store, clock, tmp_path, hub_for_kiosk: Hub
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """改派's order list with the backend unreachable (an enrolled kiosk, but nothing listens on
     port 9): the step's offline note, 重试, and 下一步 stays disabled; 重试 asks again."""
     from kiosk.core.domain.steps import STEPS, Step
@@ -301,8 +302,9 @@ async def test_a_choice_list_the_backend_cannot_give_says_why_and_offers_a_retry
     async with kiosk_at_hall(where, store, clock, "http://127.0.0.1:9", camera="", stick=tmp_path) as at:
         asked: list[int] = []
 
-        def load() -> list:  # type: ignore[type-arg]
+        def load() -> list:
             asked.append(1)
+            assert at.app.runtime is not None
             at.app.runtime.backend_client().list_orders("no-session")
             return []
 

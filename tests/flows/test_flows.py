@@ -52,7 +52,7 @@ from kiosk.screens.widgets.pixels import Picture
 from kiosk.store import Store
 
 
-def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, camera: str = ""):  # type: ignore[no-untyped-def]
+def _at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, camera: str = ""):
     """The kiosk on the hub's backend, with a stick of scans to import from."""
     stick = picture_stick(tmp_path / "stick")
     return kiosk_at_hall(where, store, clock, hub.server.base_url, camera=camera, stick=stick)

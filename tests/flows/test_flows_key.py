@@ -150,9 +150,9 @@ async def test_a_key_pulled_out_while_its_certificate_is_issued_gets_it_on_the_r
     # The subscriber pulls the key out while the CA is issuing: the new pair and request are on
     # it, the certificate comes back to a slot that is empty (a real pull: SoftHSM's files go).
     download = hub.backend.certificates.download
-    pulls = []
+    pulls: list[bool] = []
 
-    def pulled_while_issuing(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def pulled_while_issuing(*args, **kwargs):
         issued = download(*args, **kwargs)
         if not pulls:
             pulls.append(True)
@@ -166,7 +166,7 @@ async def test_a_key_pulled_out_while_its_certificate_is_issued_gets_it_on_the_r
         assert "待下载" in at.text
         screen = await download_with(at, USER_PIN)
         assert pulls and "证书盘操作失败，请重新插入证书盘后再试" in at.text and not screen.done
-        assert at.app.screen.query_one("#start").label.plain == "重试"  # type: ignore[attr-defined]
+        assert at.app.screen.query_one("#start").label.plain == "重试"
 
         again = await _retry(at)  # with the key still out: asked for, by its chip number
         assert again.error is not None and f"请插入芯片号为{SELF_SERVICE_SERIAL}的证书盘" in at.text

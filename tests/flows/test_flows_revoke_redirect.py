@@ -192,7 +192,7 @@ async def test_a_self_pickup_order_is_redirected_to_mail_from_the_home_screen(
     assert hub.backend.orders.form_of(waiting)["delivery"]["address"] == NEW_ADDRESS["address"]
 
 
-async def _select(at: AtKiosk, listing, order_id: str) -> None:  # type: ignore[no-untyped-def]
+async def _select(at: AtKiosk, listing, order_id: str) -> None:
     listing.query_one(f"#order-{order_id}", Tile).press()
     await at.until(lambda: listing.selected == order_id and bool(listing.query(f"#order-{order_id}")))
     await at.pilot.pause()

@@ -40,7 +40,7 @@ from kiosk.ui.worker_threads import ForgetfulThreadPool
 
 async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(
     where, store: Store, clock, hub_for_kiosk: Hub, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     form = sample_form(BusinessCode.NEW)
     typed = [*personal_values(form), PHONE]
     stick = picture_stick(tmp_path / "stick")
@@ -85,7 +85,7 @@ async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(
         await at.until(lambda: all(worker.group == "sync" for worker in app.workers))
         at.messages.seen.clear()  # the test's own record of messages refers to their senders
 
-        def visit_screens() -> list[Screen]:  # type: ignore[type-arg]
+        def visit_screens() -> list[Screen]:
             gc.collect()
             return [
                 obj
@@ -110,7 +110,7 @@ async def test_after_the_idle_wipe_no_screen_or_input_of_the_visit_is_alive(
         assert holding == [], f"inputs still holding what was typed: {holding}"
 
 
-def _installed(app, screen: Screen) -> bool:  # type: ignore[no-untyped-def]
+def _installed(app, screen: Screen) -> bool:
     """Screens the app keeps for good (installed by name), which hold nothing of a visit."""
     return screen in getattr(app, "_installed_screens", {}).values()
 

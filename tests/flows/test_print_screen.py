@@ -87,7 +87,7 @@ def _stage(stage: Stage) -> Any:
     return lambda message: message.progress.stage is stage
 
 
-async def test_both_forms_print_on_the_demo_spool_then_done(where, store: Store, clock, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_both_forms_print_on_the_demo_spool_then_done(where, store: Store, clock, settings) -> None:
     async with printing(where, store, clock, settings) as at:
         await at.messages.wait(PrintProgressed, _done(1))
         await at.pilot.pause()
@@ -112,7 +112,7 @@ async def test_both_forms_print_on_the_demo_spool_then_done(where, store: Store,
 
 async def test_a_paused_printer_is_explained_and_the_form_prints_when_staff_start_it(
     where, store: Store, clock, settings, queues: Cupsd
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     queues.admin("cupsdisable", "kiosk")
     async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         await at.messages.wait(PrintProgressed, _stage(Stage.WAITING))
@@ -139,7 +139,7 @@ async def test_a_paused_printer_is_explained_and_the_form_prints_when_staff_star
 
 async def test_a_refusing_printer_fails_and_reprint_prints_once_fixed(
     where, store: Store, clock, settings, queues: Cupsd
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     queues.admin("cupsreject", "kiosk")
     async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         await at.messages.wait(PrintProgressed, _stage(Stage.FAILED))
@@ -159,7 +159,7 @@ async def test_a_refusing_printer_fails_and_reprint_prints_once_fixed(
 
 async def test_print_later_cancels_the_held_form_and_leaves(
     where, store: Store, clock, settings, queues: Cupsd
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     queues.admin("cupsdisable", "kiosk")
     async with printing(where, store, clock, _on_queue(settings, queues)) as at:
         waiting = await at.messages.wait(PrintProgressed, _stage(Stage.WAITING))

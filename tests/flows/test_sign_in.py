@@ -39,7 +39,7 @@ class SigningIn:
 
 
 @asynccontextmanager
-async def signing_in(where, store: Store, clock, backend_url: str) -> AsyncIterator[SigningIn]:  # type: ignore[no-untyped-def]
+async def signing_in(where, store: Store, clock, backend_url: str) -> AsyncIterator[SigningIn]:
     messages = Messages()
     results: list[SignedIn | None] = []
     app = make_app(where, KioskSettings(backend_url=backend_url), store, clock)
@@ -57,7 +57,7 @@ async def _type(pilot: Any, field: str, text: str) -> None:
     await pilot.press(*text)
 
 
-async def test_the_right_code_signs_in_and_registers(where, store: Store, clock, hub_for_kiosk: Hub) -> None:  # type: ignore[no-untyped-def]
+async def test_the_right_code_signs_in_and_registers(where, store: Store, clock, hub_for_kiosk: Hub) -> None:
     async with signing_in(where, store, clock, hub_for_kiosk.server.base_url) as at:
         await _type(at.pilot, "#phone", "1360000")
         await at.pilot.click("#send-code")
@@ -65,12 +65,14 @@ async def test_the_right_code_signs_in_and_registers(where, store: Store, clock,
         assert "手机号码应为11位数字，当前为7位" in screen_text(at.app)
         assert at.screen.query_one("#phone", Input).value == "1360000"  # kept to correct
 
-        at.app.runtime.demo = DemoBackend(hub_for_kiosk.server)  # the demo shows the SMS on screen
+        runtime = at.app.runtime
+        assert runtime is not None
+        runtime.demo = DemoBackend(hub_for_kiosk.server)  # the demo shows the SMS on screen
         await _type(at.pilot, "#phone", PHONE)
         await at.pilot.click("#send-code")
         await at.messages.wait(SmsCodeAnswered)
         await at.pilot.pause()
-        at.app.runtime.demo = None  # the hub stops its own server
+        runtime.demo = None  # the hub stops its own server
         text = screen_text(at.app)
         assert "验证码已发送至136****0000，5分钟内有效" in text
         assert f"演示短信 Demo SMS → 【数字证书】您的验证码是{hub_for_kiosk.last_code(PHONE)}" in text
@@ -100,7 +102,7 @@ async def test_the_right_code_signs_in_and_registers(where, store: Store, clock,
         assert signed_in.session_token and signed_in.phone_masked == "136****0000"
 
 
-async def test_offline_the_staff_confirm_in_person(where, store: Store, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_offline_the_staff_confirm_in_person(where, store: Store, clock, tmp_path: Path) -> None:
     async with signing_in(where, store, clock, "http://127.0.0.1:9") as at:  # nothing listens there
         assert not at.screen.query_one("#staff-confirm", Button).display
         await _type(at.pilot, "#phone", PHONE)

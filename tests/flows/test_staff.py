@@ -9,7 +9,7 @@ from pathlib import Path
 from support.backend import Hub
 from support.pilot import SIZE, Messages, make_app, ready, screen_text, tap
 from support.sync import engine_for, kiosk_client, queue_order
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BusinessCode
@@ -22,6 +22,7 @@ from kiosk.screens.printing import PrintFormsScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.screens.staff import StaffPinScreen, StaffScreen
 from kiosk.screens.step import ConfirmScreen
+from kiosk.services.journey import SignedIn
 from kiosk.services.staff_auth import StaffGate, StoredLockout
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
@@ -151,7 +152,7 @@ async def test_out_of_service_is_what_subscribers_see_until_staff_resume(where, 
         await pilot.pause()
         assert isinstance(app.screen, OutOfServiceScreen)
         await sign_in_as(pilot, "", "246810")
-        assert str(app.screen.query_one("#toggle-service").label) == "恢复服务"
+        assert str(app.screen.query_one("#toggle-service", Button).label) == "恢复服务"
         await pilot.click("#toggle-service")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -218,7 +219,7 @@ async def test_staff_confirm_a_subscriber_offline_under_their_own_id(where, stor
 
     store.staff.replace([StaffAccount(STAFF_ID, STAFF_NAME, hash_pin(STAFF_PIN))])
     app = make_app(where, KioskSettings(backend_url="http://127.0.0.1:9"), store, clock)
-    results = []
+    results: list[SignedIn | None] = []
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.push_screen(SignInScreen(Text("证书新办")), results.append)

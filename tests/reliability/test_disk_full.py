@@ -78,7 +78,7 @@ async def test_the_disk_fills_while_capturing_said_plainly_nothing_lost_and_capt
     demo_video: Path,
     tmp_path: Path,
     figure,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with capturing(where, store, clock, str(demo_video), tmp_path) as at:
         app, pilot, messages, order_id = at.app, at.pilot, at.messages, at.order_id
         await messages.wait(PageCaptured)

@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from support.sync import kiosk_client, unenrolled_credentials
 
 from kiosk.backend_client.client import BackendClient
@@ -36,6 +37,13 @@ from kiosk.core.domain.documents import DocumentKind
 ORDER = "0a1b2c3d-1111-2222-3333-444455556666"
 JSON = "application/json"
 PROBLEM = {"code": "conflict", "message": "订单已提交", "message_en": "The order was submitted"}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def unchecked(model: type[ModelT]) -> ModelT:
+    """A body never validated: what the kiosk sends does not matter here, only what comes back."""
+    return model.model_construct()
 
 
 @dataclass
@@ -95,7 +103,7 @@ CALLS: dict[str, Callable[[BackendClient], object]] = {
     "send_sms_code": lambda c: c.send_sms_code("13600000000"),
     "sign_in": lambda c: c.sign_in("13600000000", "123456"),
     "sign_out": lambda c: c.sign_out("session"),
-    "create_order": lambda c: c.create_order(OrderCreate.model_construct(), "session"),
+    "create_order": lambda c: c.create_order(unchecked(OrderCreate), "session"),
     "list_orders": lambda c: c.list_orders("session"),
     "get_order": lambda c: c.get_order(ORDER, "session"),
     "order_events": lambda c: c.order_events(ORDER, "session"),
@@ -106,18 +114,16 @@ CALLS: dict[str, Callable[[BackendClient], object]] = {
     "submit_order": lambda c: c.submit_order(ORDER, 1, "session"),
     "create_payment": lambda c: c.create_payment(ORDER, "alipay", "session"),
     "get_payment": lambda c: c.get_payment("pay-1", "session"),
-    "download_certificate": lambda c: c.download_certificate(
-        ORDER, CertificateRequest.model_construct(), "s"
-    ),
+    "download_certificate": lambda c: c.download_certificate(ORDER, unchecked(CertificateRequest), "s"),
     "unit_certificates": lambda c: c.unit_certificates("91350100M000100Y43", "session"),
     "earlier_form": lambda c: c.earlier_form("91350100M000100Y43", "session"),
     "crl": lambda c: c.crl(),
     "ca_chain": lambda c: c.ca_chain(),
     "unlock_grant": lambda c: c.unlock_grant(ORDER, "5501AB6C95190035", "session"),
-    "unlock_result": lambda c: c.unlock_result("grant-1", UnlockResult.model_construct(), "session"),
-    "authorise_by_staff": lambda c: c.authorise_by_staff(ORDER, StaffAuthorisation.model_construct(), "s"),
+    "unlock_result": lambda c: c.unlock_result("grant-1", unchecked(UnlockResult), "session"),
+    "authorise_by_staff": lambda c: c.authorise_by_staff(ORDER, unchecked(StaffAuthorisation), "s"),
     "register_token": lambda c: c.register_token("5501AB6C95190035", "So48201957"),
-    "heartbeat": lambda c: c.heartbeat(Heartbeat.model_construct()),
+    "heartbeat": lambda c: c.heartbeat(unchecked(Heartbeat)),
     "staff_directory": lambda c: c.staff_directory(),
 }
 
@@ -200,7 +206,7 @@ def test_any_answer_to_any_call_is_the_contract_or_a_clear_error(
         CALLS[call](client)
     except BackendError as error:
         for language in ("zh", "en"):
-            assert readable(error.say(language)), (language, error.say(language)[:120])  # type: ignore[arg-type]
+            assert readable(error.say(language)), (language, error.say(language)[:120])
         assert all(readable(text) for text in error.fields.values())
         assert error.retry_after_s is None or 0 <= error.retry_after_s <= 24 * 3600
         summary = error.summary()

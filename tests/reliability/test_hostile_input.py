@@ -161,7 +161,7 @@ def test_whatever_the_checks_accept_prints_on_every_form_of_the_business(
             store.close()
     for printed in forms_to_sign(business):
         for language in ("zh", "en"):
-            pdf = render(printed, content, language)  # type: ignore[arg-type]
+            pdf = render(printed, content, language)
             assert pdf.startswith(b"%PDF")
             assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1, (printed, language)  # one sheet
 
@@ -194,12 +194,12 @@ MARKUP_IN_AN_ADDRESS = {
 )
 def test_whatever_is_typed_the_information_step_keeps_it_and_says_what_is_wrong(
     form: dict[str, dict[str, str]], where, store: Store, clock, hub_quick_sms: Hub, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # One kiosk run per example, in an event loop of its own (hypothesis drives a plain function).
     asyncio.run(_type_at_the_information_step(form, where, store, clock, hub_quick_sms, tmp_path))
 
 
-async def _type_at_the_information_step(form, where, store: Store, clock, hub: Hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def _type_at_the_information_step(form, where, store: Store, clock, hub: Hub, tmp_path: Path) -> None:
     stick = picture_stick(tmp_path / "stick")
     async with kiosk_at_hall(where, store, clock, hub.server.base_url, camera="", stick=stick) as at:
         phone = f"139{next(PHONES):08d}"  # each its own: SMS is limited per phone

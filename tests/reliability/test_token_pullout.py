@@ -53,7 +53,7 @@ def test_every_step_has_an_expectation() -> None:
     assert set(EXPECTED_RECOVERY) == set(RenewalStep)
 
 
-def _pull_at(step: RenewalStep, how: str):  # type: ignore[no-untyped-def]
+def _pull_at(step: RenewalStep, how: str):
     def hook(at: RenewalStep, session: pkcs11.Session) -> None:
         if at is not step:
             return

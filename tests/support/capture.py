@@ -32,7 +32,7 @@ class Capturing:
 
 
 @asynccontextmanager
-async def capturing(where, store: Store, clock, camera: str, import_dir: Path) -> AsyncIterator[Capturing]:  # type: ignore[no-untyped-def]
+async def capturing(where, store: Store, clock, camera: str, import_dir: Path) -> AsyncIterator[Capturing]:
     """The kiosk at 120 x 40 with the capture screen open on a new draft for 证书新办."""
     messages = Messages()
     app = make_app(where, capture_settings(camera, import_dir), store, clock)

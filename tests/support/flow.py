@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,14 @@ async def capture_with_camera(at: AtKiosk) -> DocumentCaptureScreen:
     return screen
 
 
+def has_options(options: OptionList) -> bool:
+    return options.option_count > 0
+
+
+def captured_at_least(at: AtKiosk, wanted: int, _: PageCaptured) -> bool:
+    return len(at.messages.of(PageCaptured)) >= wanted
+
+
 async def import_each(at: AtKiosk) -> DocumentCaptureScreen:
     """Every document still missing, imported from the stick (real OpenCV, as a capture)."""
     screen: DocumentCaptureScreen = await at.on_screen(DocumentCaptureScreen)
@@ -178,12 +187,10 @@ async def import_each(at: AtKiosk) -> DocumentCaptureScreen:
         await at.press("#import")
         dialog = await at.on_screen(ImportPictureScreen)
         options = dialog.query_one("#files", OptionList)
-        await at.until(lambda options=options: options.option_count > 0)  # type: ignore[misc]
+        await at.until(partial(has_options, options))
         options.highlighted = 0
         options.action_select()
-        await at.messages.wait(
-            PageCaptured, lambda _, wanted=wanted: len(at.messages.of(PageCaptured)) >= wanted
-        )  # type: ignore[misc]
+        await at.messages.wait(PageCaptured, partial(captured_at_least, at, wanted))
         await at.on_screen(DocumentCaptureScreen)
     await at.press("#done")
     return screen

@@ -47,7 +47,7 @@ def registered_key(hub: Hub, tmp_path: Path, serial: str, days: int = 365, slot:
     return slot
 
 
-def at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, slot: Slot):  # type: ignore[no-untyped-def]
+def at_hall(where, store: Store, clock, hub: Hub, tmp_path: Path, slot: Slot):
     stick = picture_stick(tmp_path / "stick")
     return kiosk_at_hall(
         where,

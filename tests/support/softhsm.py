@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from pkcs11 import Attribute, ObjectClass
+from pkcs11 import Attribute, ObjectClass, PrivateKey
 
 from ca_backend.pki import CertificateAuthority, SubjectInfo
 from kiosk.core.domain.samples import SAMPLE_UNIT
@@ -104,6 +104,7 @@ def assert_usable(slot: Slot, serial: str, user_pin: str = USER_PIN) -> None:
             session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.ID: current.key_id})
         )
         message = b"tender document digest"
+        assert isinstance(private, PrivateKey)
         signature = sign(private, message)
     public = current.certificate().public_key()
     if isinstance(public, ec.EllipticCurvePublicKey):

@@ -92,7 +92,8 @@ def test_operation_type_boxes() -> None:
 
 
 def test_renewal_says_change_comes_first() -> None:
-    assert "先办理证书变更" in business("renewal").prerequisite_note
+    note = business("renewal").prerequisite_note
+    assert note is not None and "先办理证书变更" in note
 
 
 def test_which_steps_need_the_backend() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import cv2
+from support.images import read_image
 from support.qr import read_qr
 
 from kiosk.devices.forms.drawing import PAGE_HEIGHT, checkbox, new_canvas, order_header, write
@@ -60,6 +60,6 @@ def test_the_order_qr_on_paper_decodes_to_the_order(tmp_path: Path) -> None:
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "q")], check=True
     )
-    image = cv2.imread(str(tmp_path / "q.png"))
+    image = read_image(tmp_path / "q.png")
     assert image.shape[0] == round(PAGE_HEIGHT / 72 * 150)
     assert read_qr(image) == URL

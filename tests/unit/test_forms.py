@@ -54,7 +54,7 @@ def test_choice_fields_refuse_unknown_values() -> None:
 
 
 def test_invoice_title_must_equal_unit_name() -> None:
-    form = {
+    form: dict[str, dict[str, str]] = {
         Section.UNIT: UNIT,
         Section.INVOICE: {"invoice_type": INVOICE_ORDINARY, "title": "别的公司", "taxpayer_id": UNIT["uscc"]},
     }

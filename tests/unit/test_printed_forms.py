@@ -16,11 +16,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.images import read_image
 from support.qr import read_qr
 
 from kiosk.config.settings import KioskSettings
 from kiosk.core.domain.businesses import BUSINESSES, BusinessCode, Section, business
-from kiosk.core.domain.catalog import load_catalog
+from kiosk.core.domain.catalog import ProjectSelection, load_catalog
 from kiosk.core.domain.forms import DELIVERY_PICKUP, INVOICE_VAT_SPECIAL
 from kiosk.core.domain.samples import SAMPLE_PROJECT_PATH, sample_form
 from kiosk.core.domain.status import OrderStatus
@@ -31,6 +32,12 @@ from kiosk.store import Store
 
 CATALOG = load_catalog()
 FOLLOW = "https://www.exca.org/kiosk/order/{order_id}"
+
+
+def project_of(store: Store, order_id: str) -> ProjectSelection:
+    project = store.orders.get(order_id).project
+    assert project is not None
+    return project
 
 
 def _order(store: Store, code: BusinessCode, **changes: dict[str, str]) -> FormContent:
@@ -111,8 +118,8 @@ def test_the_application_form_carries_every_field_of_the_order(store: Store, tmp
         "公共资源交易",
         *(
             CATALOG.certificate_types[code].title
-            for code in store.orders.get(content.order_id).project.certificate_types
-        ),  # type: ignore[union-attr]
+            for code in project_of(store, content.order_id).certificate_types
+        ),
         "营业执照副本",
         "法人代表身份证（护照）",
         "申请人（联系人）身份证",
@@ -169,7 +176,7 @@ def _ticks(pdf: Path, tmp_path: Path, words: tuple[str, ...]) -> dict[str, bool]
         ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "p")],
         check=True,
     )
-    page = cv2.imread(str(tmp_path / "p.png"), cv2.IMREAD_GRAYSCALE)
+    page = read_image(tmp_path / "p.png", cv2.IMREAD_GRAYSCALE)
     scale = dpi / 72
     found = {}
     for word, x_min, y_min, _x_max, y_max in parser.words:
@@ -346,7 +353,7 @@ def test_the_receipt_qr_opens_the_order(store: Store, tmp_path: Path, settings: 
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "r")], check=True
     )
-    assert read_qr(cv2.imread(str(tmp_path / "r.png"))) == content.follow_url
+    assert read_qr(read_image(tmp_path / "r.png")) == content.follow_url
 
 
 def test_a_business_prints_the_documents_it_asks_to_be_signed() -> None:
@@ -359,8 +366,6 @@ def test_a_business_prints_the_documents_it_asks_to_be_signed() -> None:
 
 
 def test_a_project_the_catalog_no_longer_has_prints_as_slashes() -> None:
-    from kiosk.core.domain.catalog import ProjectSelection
-
     assert project_titles(CATALOG, ProjectSelection(("nowhere",), ())) is None
     content = FormContent(
         order_id="x",

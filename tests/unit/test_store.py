@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from kiosk.core.contract import FormValues
 from kiosk.core.domain.businesses import BusinessCode, Section
 from kiosk.core.domain.catalog import ProjectSelection
 from kiosk.core.domain.documents import DocumentKind
@@ -21,7 +22,7 @@ HANDLER_ID = "500101199003071234"
 PHONE = "13512345678"
 HANDLER_PHONE = "18623456789"
 ADDRESS = "重庆市渝北区金开大道100号"
-FORM = {
+FORM: FormValues = {
     Section.UNIT: {
         "unit_name": "东方中讯数字证书认证有限公司",
         "uscc": "91350100M000100Y43",

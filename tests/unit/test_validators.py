@@ -132,9 +132,8 @@ def test_id_number_born_today_is_valid_and_tomorrow_is_not() -> None:
     today_body = f"500101{TODAY:%Y%m%d}123"
     tomorrow_body = f"500101{TODAY + timedelta(days=1):%Y%m%d}123"
     assert v.validate_id_number(today_body + v.id_check_character(today_body), today=TODAY) is None
-    assert "晚于今天" in v.validate_id_number(
-        tomorrow_body + v.id_check_character(tomorrow_body), today=TODAY
-    )
+    message = v.validate_id_number(tomorrow_body + v.id_check_character(tomorrow_body), today=TODAY)
+    assert message is not None and "晚于今天" in message
 
 
 def test_field_name_appears_in_message() -> None:
@@ -275,6 +274,7 @@ def test_address(value: str, message: str | None) -> None:
 
 def test_messages_say_themselves_in_english() -> None:
     message = v.validate_id_number("110105194912310021", field="经办人身份证号码", today=TODAY)
+    assert message is not None
     assert message.say("en") == (
         "Handler's ID number: the check character does not match; please check every character"
     )
