@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -38,6 +39,10 @@ SCAN = Text("请用手机{channel}扫描二维码，付款{amount}")
 PAID = Text("付款成功，谢谢！证书将按订单的领取方式送达")
 EXPIRED = Text("二维码已过期，请点击“重新付款”")
 ASKING = Text("正在生成付款二维码…")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def qr_strips(data: str) -> list[Strip]:
@@ -75,9 +80,12 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         session: str | None,
         *,
         after: Text | None = None,
+        now: Callable[[], datetime] = _utc_now,
         id: str | None = "payment",
     ) -> None:
+        """`now`: the wall clock the countdown to the QR's expiry reads (a snapshot fixes it)."""
         super().__init__(id=id)
+        self.now = now
         # What the order waits for once paid (shipping, a download at the slot, an unlock).
         self.paid_text = Text("付款成功，谢谢！下一步：{action}", action=after) if after else PAID
         self.heading, self.order_id, self.amount_fen, self.session = heading, order_id, amount_fen, session
@@ -150,7 +158,7 @@ class PaymentScreen(KioskMixin, Screen[bool]):
         line = ""
         if self.payment is not None and self.status == "pending":
             # Rounded up: the QR is out of time here only once it is at the backend too.
-            left = math.ceil((self.payment.expires_at - datetime.now(UTC)).total_seconds())
+            left = math.ceil((self.payment.expires_at - self.now()).total_seconds())
             if left <= 0:
                 self._expired()
                 return
