@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -38,6 +39,8 @@ InfoAnswer = tuple[Outcome, FormValues]
 Place = tuple[Section, str]
 MAIL_ONLY = ("recipient", "phone", "address")  # delivery fields a self-pickup does not need
 MAX_LENGTH = 200  # longer than any real value; a hostile paste stops here
+RADIO_SET_WIDTH = 46  # cells: the row beside the label, as the stylesheet below gives it
+RADIO_CELLS = 8  # a radio button's mark, padding and gap, beside its title
 FILLED_FROM_EARLIER = Text("已按您上次为该单位填写的信息预先填好，请逐项核对")
 
 
@@ -133,11 +136,13 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
             mark = "*" if spec.required else ""
             yield Static(f"{mark}{self.t(spec.label)}", classes="field-label")
             if spec.choices:
-                # Two choices fit side by side; more are listed one under another, in full.
-                stacked = "stacked" if len(spec.choices) > 2 else ""
-                with RadioSet(id=ident, disabled=not editable, classes=stacked):
-                    for code, title in spec.choices:
-                        yield RadioButton(self.t(title), value == code, id=f"{ident}-{code}")
+                # Choices sit side by side when they fit the row in this language, else one
+                # under another, in full (English titles are longer).
+                titles = [self.t(title) for _, title in spec.choices]
+                side_by_side = sum(cell_len(title) + RADIO_CELLS for title in titles) <= RADIO_SET_WIDTH
+                with RadioSet(id=ident, disabled=not editable, classes="" if side_by_side else "stacked"):
+                    for (code, _), title in zip(spec.choices, titles, strict=True):
+                        yield RadioButton(title, value == code, id=f"{ident}-{code}")
             else:
                 yield Input(
                     value, id=ident, max_length=MAX_LENGTH, disabled=not editable, select_on_focus=False

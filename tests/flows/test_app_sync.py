@@ -56,7 +56,7 @@ async def test_the_status_line_shows_the_real_queue_offline_then_online(
         assert "离线 · 3 单待同步" in screen_text(app)
         app.language = "en"
         await pilot.pause()
-        assert "Offline · 3 orders waiting to sync" in screen_text(app)
+        assert "Offline · 3 waiting to sync" in screen_text(app)
         app.language = "zh"
         app.push_screen(StaffScreen(id="staff"))
         await pilot.pause()
@@ -94,7 +94,7 @@ def test_the_status_words() -> None:
     assert describe_connection(None, None) == "未连接后台"
     blocked = describe_connection(True, 2, blocked=1)
     assert blocked == "在线 · 2 单待同步 · 1 单需工作人员处理"
-    assert blocked.say("en") == "Online · 2 orders waiting to sync · 1 need the staff"
+    assert blocked.say("en") == "Online · 2 waiting to sync · 1 need the staff"
 
 
 async def test_the_demo_starts_the_reference_backend_and_enrols_the_kiosk(where) -> None:
