@@ -156,7 +156,11 @@ SECTIONS = (
     ),
     Section(
         "Bad input everywhere",
-        ("tests/reliability/test_hostile_input.py", "tests/reliability/test_hostile_answers.py", "tests/reliability/test_backend_fuzz.py"),
+        (
+            "tests/reliability/test_hostile_input.py",
+            "tests/reliability/test_hostile_answers.py",
+            "tests/reliability/test_backend_fuzz.py",
+        ),
         "Hypothesis feeds every form field very long text, control and invisible characters, mixed"
         " scripts, emoji, markup and format placeholders: every refusal is a short sentence in both"
         " languages, whatever is accepted prints on every form of its business, and at the kiosk's"
