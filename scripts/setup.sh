@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the kiosk and its tests need, on a fresh Debian 12 machine as root:
 # the Debian packages in deploy/apt-packages.txt, a virtualenv in .venv, and this project
-# with the pinned versions of requirements.lock, and the compiled translation catalogues.
+# with the pinned versions of requirements.lock, the compiled translation catalogues and the
+# pinyin index of the on-screen Chinese keyboard.
 # Idempotent: a second run that has nothing to do finishes in well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,3 +68,21 @@ for po in kiosk/core/locale/*/LC_MESSAGES/kiosk.po; do
         mv "$mo.tmp" "$mo"
     fi
 done
+
+# --- pinyin index ------------------------------------------------------------------------
+# The Chinese keyboard's index (kiosk/services/pinyin/pinyin.sqlite3, about 13 MB, not under
+# version control) is built from jieba's word list, pypinyin's readings and the lists in data/
+# when it is missing or older than any of them: the code that builds it, the lists, and the
+# virtualenv's stamp (rewritten when jieba or pypinyin change). The kiosk never builds it.
+index=kiosk/services/pinyin/pinyin.sqlite3
+stale=0
+[[ -f $index ]] || stale=1
+for input in kiosk/services/pinyin/build.py kiosk/services/pinyin/syllables.py \
+    kiosk/services/pinyin/index.py data/pinyin_boost.tsv data/pinyin_surnames.tsv \
+    data/pinyin_given_names.tsv "$STAMP"; do
+    if [[ $input -nt $index ]]; then stale=1; fi
+done
+if ((stale)); then
+    log "building the pinyin index (about 20 s)"
+    "$VENV/bin/python" -m kiosk.services.pinyin.build
+fi
