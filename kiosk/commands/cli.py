@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="the audit trail of staff actions and device events")
     audit.add_argument("action", choices=["verify", "show"])
     audit.add_argument("--last", type=int, default=20, help="show: how many records (default 20)")
+    _add_pinyin_command(commands)
     from kiosk.commands.token import add_token_commands
 
     add_token_commands(commands)
@@ -68,19 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.commands.doctor import run_audit
 
         return run_audit(args.home, args.action, last=args.last)
+    if args.command == "pinyin":
+        return run_pinyin(args.letters, name=args.name)
 
     if args.command == "hash-pin":
-        from kiosk.core.staff_pins import hash_pin
-
-        pin = getpass.getpass("staff PIN: ")
-        if not pin.isdigit() or not 6 <= len(pin) <= 12:
-            print("a staff PIN is 6 to 12 digits", file=sys.stderr)
-            return 2
-        if getpass.getpass("again: ") != pin:
-            print("the two PINs differ", file=sys.stderr)
-            return 2
-        print(f'staff_pin_hash = "{hash_pin(pin)}"')
-        return 0
+        return run_hash_pin()
 
     home = args.home
     if args.command == "demo" and home is None and not os.environ.get("KIOSK_HOME"):
@@ -102,6 +95,21 @@ def _start_demo_backend(where: Locations, kiosk_id: str) -> DemoHub:
 
 
 EX_TEMPFAIL = 75  # sysexits: try again later (the backend could not be reached)
+
+
+def run_hash_pin() -> int:
+    """`kiosk hash-pin`: asks for a staff PIN twice and prints its hash for kiosk.toml."""
+    from kiosk.core.staff_pins import hash_pin
+
+    pin = getpass.getpass("staff PIN: ")
+    if not pin.isdigit() or not 6 <= len(pin) <= 12:
+        print("a staff PIN is 6 to 12 digits", file=sys.stderr)
+        return 2
+    if getpass.getpass("again: ") != pin:
+        print("the two PINs differ", file=sys.stderr)
+        return 2
+    print(f'staff_pin_hash = "{hash_pin(pin)}"')
+    return 0
 
 
 def run_sync(home: str | None, *, once: bool) -> int:
@@ -146,6 +154,28 @@ def run_sync(home: str | None, *, once: bool) -> int:
         engine.close()
         engine.client.close()
         store.close()
+
+
+def _add_pinyin_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pinyin = commands.add_parser("pinyin", help="what the Chinese keyboard offers first for typed pinyin")
+    pinyin.add_argument("letters", help="a-z and ' as typed on the keyboard: chongqing, cq, xi'an")
+    pinyin.add_argument("--name", action="store_true", help="as in a person's name: surnames first")
+
+
+def run_pinyin(letters: str, *, name: bool) -> int:
+    """`kiosk pinyin`: the keyboard's first page of candidates, one a line (exit 1 when the
+    index has not been built)."""
+    from kiosk.services.pinyin import PinyinIndex, PinyinIndexMissing
+
+    try:
+        index = PinyinIndex.open()
+    except PinyinIndexMissing as missing:
+        print(f"kiosk pinyin: {missing}", file=sys.stderr)
+        return 1
+    with index:
+        for candidate in index.candidates(letters, name=name):
+            print(candidate.text)
+    return 0
 
 
 if __name__ == "__main__":

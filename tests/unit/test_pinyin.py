@@ -1,16 +1,24 @@
 """The Chinese keyboard's pinyin engine (kiosk/services/pinyin): the index scripts/setup.sh
-builds, looked up as the keyboard does."""
+builds, looked up as the keyboard does; its accuracy on data/pinyin_words.tsv, computed afresh
+(scripts/pinyin_accuracy.py writes the same into docs/PINYIN.md); `kiosk pinyin`."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from kiosk.services.pinyin import INDEX_PATH, Candidate, PinyinIndex, PinyinIndexMissing
 from kiosk.services.pinyin.build import build
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import pinyin_accuracy
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +122,30 @@ def test_build_from_a_small_word_list(tmp_path: Path) -> None:
         assert small.candidates("yinhang")[0].text == "银行"  # 行 read hang in the word
         assert small.candidates("yzq")[0].text == "渝中区"
     assert report.words == 5  # ABC is not Chinese
+
+
+def test_accuracy_on_the_committed_word_list(index: PinyinIndex) -> None:
+    """At least 90% of data/pinyin_words.tsv in the top 5 for full pinyin, and 80% of its names
+    in the top 5 in name mode: computed here, not read from docs/PINYIN.md."""
+    entries = pinyin_accuracy.read_entries()
+    assert len(entries) >= 200
+    results = pinyin_accuracy.measure(index, entries, pinyin_accuracy.boosted_words())
+    found, total = pinyin_accuracy.share(results, lambda result: result.full)
+    assert found / total >= 0.90, (found, total)
+    names = [result for result in results if result.entry.kind == "name"]
+    found, total = pinyin_accuracy.share(names, lambda result: result.name_full)
+    assert total >= 50 and found / total >= 0.80, (found, total)
+
+
+def test_kiosk_pinyin_prints_the_first_ten() -> None:
+    def kiosk_pinyin(*args: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk", "pinyin", *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()
+
+    assert INDEX_PATH.is_file(), "scripts/setup.sh builds the index the command reads"
+    lines = kiosk_pinyin("chongqing")
+    assert lines[0] == "重庆" and len(lines) == 10
+    assert "王芳" in kiosk_pinyin("wangfang", "--name")[:5]
+    assert kiosk_pinyin("vvvv") == []
