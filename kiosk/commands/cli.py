@@ -82,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         home = str(SHIPPED_DATA.parent / ".kiosk-home")
     from kiosk.ui.app import run
 
-    run(home, demo=_start_demo_backend if args.command == "demo" else None)
-    return 0
+    return run(home, demo=_start_demo_backend if args.command == "demo" else None)
 
 
 def _start_demo_backend(where: Locations, kiosk_id: str) -> DemoHub:

@@ -89,6 +89,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.staff_gate: StaffGate | None = None
         self.serving_error: str | None = None
         self._sync_refresh_queued = threading.Event()
+        self._sync_stopped = threading.Event()  # the app is ending: no sync may start or go on
 
     @property
     def store(self) -> Store | None:
@@ -161,7 +162,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # --- the outbox sync ----------------------------------------------------------------------
     def _run_sync(self) -> None:
-        if self.runtime is not None:
+        if self.runtime is not None and not self._sync_stopped.is_set():
             self._sync_until_stopped(self.runtime)
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="outbox sync")
@@ -179,6 +180,8 @@ class KioskApp(App[None], inherit_bindings=False):
             self.log.warning("no sync: the kiosk is not enrolled", reason=str(error))
             return
         runtime.sync = engine
+        if self._sync_stopped.is_set():  # the app was told to end while the engine was built
+            engine.stop()  # (stop_sync sets the flag, then looks for runtime.sync: one of them sees)
         try:
             engine.run_forever()
         finally:
@@ -199,7 +202,10 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def stop_sync(self) -> None:
         """The sync finishes the request in hand and stops; what it had not confirmed stays
-        queued in the store and goes out with the next start."""
+        queued in the store and goes out with the next start. A sync still being built when the
+        app is told to end (a page reload right after the start, `kiosk serve-screen`) stops as
+        soon as it is: it would otherwise keep the ended app's process alive."""
+        self._sync_stopped.set()
         if self.runtime is not None and self.runtime.sync is not None:
             self.runtime.sync.stop()
 
@@ -504,5 +510,10 @@ class KioskApp(App[None], inherit_bindings=False):
             self.audit("kiosk", "session_wiped")
 
 
-def run(home: str | Path | None = None, *, demo: DemoStarter | None = None) -> None:
-    KioskApp(where=locations(home), demo=demo).run()
+def run(home: str | Path | None = None, *, demo: DemoStarter | None = None) -> int:
+    """Run the kiosk; its exit status: 0 when staff left it (or it was told to quit), 1 when it
+    failed (Textual's status for an exception nobody handled), so systemd and `kiosk serve-screen`
+    tell the two apart."""
+    app = KioskApp(where=locations(home), demo=demo)
+    app.run()
+    return app.return_code or 0
