@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     remote.add_argument("--port", type=int, default=8471)
     remote.add_argument("--public-url", help="the address browsers use, if not http://HOST:PORT")
+    _add_screen_command(commands)
     audit = commands.add_parser("audit", help="the audit trail of staff actions and device events")
     audit.add_argument("action", choices=["verify", "show"])
     audit.add_argument("--last", type=int, default=20, help="show: how many records (default 20)")
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.commands.remote import serve_remote_view
 
         return serve_remote_view(args.home, args.host, args.port, args.public_url)
+    if args.command == "serve-screen":
+        from kiosk.commands.screen import serve_screen
+
+        return serve_screen(args.home, args.host, args.port)
     if args.command == "audit":
         from kiosk.commands.doctor import run_audit
 
@@ -83,6 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.ui.app import run
 
     return run(home, demo=_start_demo_backend if args.command == "demo" else None)
+
+
+def _add_screen_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    screen = commands.add_parser(
+        "serve-screen", help="serve the kiosk to the touch screen's browser on this machine (textual-serve)"
+    )
+    screen.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
+    )
+    screen.add_argument("--port", type=int, default=8765)
 
 
 def _start_demo_backend(where: Locations, kiosk_id: str) -> DemoHub:
