@@ -6,52 +6,22 @@ what the browser received and drew. The PIN never travels back to the browser in
 from __future__ import annotations
 
 import os
-import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from support.backend import Hub
+from support.browser import ANSI, CAPTURE_OUTPUT, CHROMIUM, LAUNCH_ARGS, SHOWS, free_port, shows
 
 from kiosk.config.locations import Locations
 from kiosk.core.staff_pins import StaffAccount, hash_pin
 from kiosk.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 STAFF_ID, STAFF_PIN = "S007", "135790"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-
-# Every binary frame the page's WebSocket receives is terminal output: keep it, as text.
-CAPTURE_OUTPUT = """
-(() => {
-  window.__screen = "";
-  const decoder = new TextDecoder();
-  const Real = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const socket = new Real(...args);
-    socket.addEventListener("message", (event) => {
-      if (typeof event.data !== "string") {
-        window.__screen += decoder.decode(new Uint8Array(event.data), { stream: true });
-      }
-    });
-    return socket;
-  };
-  window.WebSocket.prototype = Real.prototype;
-})();
-"""
-ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07")
-SHOWS = "(text) => window.__screen.replace(/\\x1b\\[[0-9;?<>=]*[ -\\/]*[@-~]/g, '').includes(text)"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -82,21 +52,18 @@ def test_the_dashboard_in_a_browser_behind_the_staff_pin(remote_view: str) -> No
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.add_init_script(CAPTURE_OUTPUT)
             page.goto(remote_view)
             page.wait_for_function(SHOWS, arg="请输入工作人员PIN", timeout=30_000)
-            assert not _shows(page, "设备状态")  # nothing before a staff member signs in
+            assert not shows(page, "设备状态")  # nothing before a staff member signs in
             page.focus("textarea.xterm-helper-textarea")  # the terminal takes the keyboard
 
             _sign_in(page, STAFF_ID, "000000")
             page.wait_for_function(SHOWS, arg="工号或PIN不正确，还可尝试4次", timeout=30_000)
-            assert not _shows(page, "设备状态")
+            assert not shows(page, "设备状态")
 
             page.keyboard.type(STAFF_PIN)  # the ID is kept, the PIN field cleared and focused
             page.keyboard.press("Enter")
@@ -108,7 +75,7 @@ def test_the_dashboard_in_a_browser_behind_the_staff_pin(remote_view: str) -> No
                 "远程查看时不检查",
                 "待同步订单：0",
             ):
-                assert _shows(page, seen), seen
+                assert shows(page, seen), seen
             assert STAFF_PIN not in ANSI.sub("", page.evaluate("window.__screen"))
         finally:
             browser.close()
@@ -119,7 +86,3 @@ def _sign_in(page, staff_id: str, pin: str) -> None:
     page.keyboard.press("Enter")  # on to the PIN
     page.keyboard.type(pin)
     page.keyboard.press("Enter")
-
-
-def _shows(page, text: str) -> bool:
-    return bool(page.evaluate(SHOWS, text))

@@ -1,14 +1,20 @@
 """A Textual app served with textual-serve, read and tapped as Debian's Chromium shows it (driven
 headless by Playwright, no browser download): what the page's WebSocket received is kept as text
 (CAPTURE_OUTPUT), and replayed into the terminal's grid of cells (TerminalScreen) to find where a
-text is drawn, so a test can tap it as a finger would."""
+text is drawn, so a test can tap it as a finger would. `kiosk serve-screen` started as the
+kiosk's unit starts it (serving_screen)."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,3 +229,53 @@ def tap_cell(page: Any, cell: Cell) -> None:
 def tap_text(page: Any, text: str, timeout_s: float = 30) -> None:
     """Wait until `text` is drawn, then tap it (the first place it is drawn)."""
     tap_cell(page, wait_for_text(page, text, timeout_s))
+
+
+@dataclass
+class ScreenServer:
+    """`kiosk serve-screen`, running."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    def url(self, font_size: int) -> str:
+        return f"http://127.0.0.1:{self.port}/?fontsize={font_size}"
+
+    def kiosk_apps(self) -> list[int]:
+        """The kiosk apps it runs now: its child processes running `kiosk … run`."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue  # it ended while being read
+            if parent == self.process.pid and b"kiosk" in command and b"run" in command:
+                found.append(int(stat.parent.name))
+        return found
+
+
+@contextmanager
+def serving_screen(home: Path, log: Path) -> Iterator[ScreenServer]:
+    """`kiosk serve-screen` on a free loopback port for the kiosk at `home`, yielded once it has
+    told systemd's readiness protocol (Type=notify) READY=1, as kiosk-screen.service does; stopped
+    with SIGTERM after, and it must exit 0."""
+    port = free_port()
+    name = f"kiosk-screen-test-{uuid.uuid4().hex}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify, log.open("wb") as output:
+        notify.bind("\0" + name)  # the abstract namespace: nothing to clean up
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--home", str(home), "serve-screen", "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "KIOSK_HOME": str(home), "NOTIFY_SOCKET": "@" + name},
+        )
+        try:
+            notify.settimeout(60)
+            assert notify.recv(64) == b"READY=1", log.read_text()
+            yield ScreenServer(process, port, log)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                assert process.wait(timeout=30) == 0, log.read_text()
