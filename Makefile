@@ -41,7 +41,7 @@ snapshots: setup
 LOCALE := kiosk/core/locale
 messages: setup
 	$(VENV)/bin/pybabel -q extract -F babel.cfg --project=ca-kiosk --add-location=file -o $(LOCALE)/kiosk.pot .
-	$(VENV)/bin/pybabel -q update -D kiosk -i $(LOCALE)/kiosk.pot -d $(LOCALE) --ignore-obsolete
+	$(VENV)/bin/pybabel -q update -D kiosk -i $(LOCALE)/kiosk.pot -d $(LOCALE) --ignore-obsolete --no-fuzzy-matching
 
 bench: setup
 	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
+from kiosk.screens.widgets.keyboard import KeyedInput
 from kiosk.screens.widgets.plain import Static
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ class DownloadScreen(KeyWorkScreen):
 
     def fields(self) -> ComposeResult:
         yield Static(self.t(Text("证书盘PIN码")), classes="field-label")
-        yield Input(password=True, max_length=16, id="pin")
+        yield KeyedInput(keyboard=Keyboard.KEY_PIN, max_length=16, id="pin")
 
     def start(self) -> None:
         pin = self.query_one("#pin", Input).value

@@ -28,9 +28,11 @@ from kiosk.core.domain.forms import (
     FormValues,
     check_form,
 )
+from kiosk.core.domain.keyboards import layout
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.messages import EarlierFormArrived
 from kiosk.screens.step import StepScreen
+from kiosk.screens.widgets.keyboard import KeyedInput
 from kiosk.screens.widgets.pane import Pane
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.services.journey import Outcome
@@ -144,8 +146,13 @@ class InfoEntryScreen(StepScreen[InfoAnswer]):
                     for (code, _), title in zip(spec.choices, titles, strict=True):
                         yield RadioButton(title, value == code, id=f"{ident}-{code}")
             else:
-                yield Input(
-                    value, id=ident, max_length=MAX_LENGTH, disabled=not editable, select_on_focus=False
+                yield KeyedInput(
+                    value,
+                    keyboard=spec.keyboard,
+                    id=ident,
+                    max_length=layout(spec.keyboard).length or MAX_LENGTH,
+                    disabled=not editable,
+                    select_on_focus=False,
                 )
             yield Static("", id=f"message-{section.value}-{spec.key}", classes="field-message")
 

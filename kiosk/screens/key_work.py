@@ -17,6 +17,7 @@ from textual.widgets import Input
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import KeyWorkDone
+from kiosk.screens.widgets.keyboard import OnScreenKeyboard
 from kiosk.screens.widgets.pane import Pane
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
@@ -60,6 +61,7 @@ class KeyWorkScreen(KioskMixin, Screen[bool]):
             yield Static(self.t(self.opening()), id="key-work-state")
             yield from self.fields()
             yield Static("", id="key-work-result")
+        yield OnScreenKeyboard()
         with Horizontal(id="actions"):
             yield Button(self.t(self.START_LABEL), id="start", variant="success")
             yield Button(self.t(Text("完成")), id="done", variant="success")

@@ -15,10 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
+from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.domain.validators import validate_mobile
 from kiosk.core.i18n import Bilingual, Text
 from kiosk.screens.base import KioskMixin
 from kiosk.screens.messages import SignInAnswered, SmsCodeAnswered
+from kiosk.screens.widgets.keyboard import KeyedInput, OnScreenKeyboard
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.journey import SignedIn
@@ -70,24 +72,21 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
         with Vertical(id="sign-in-body"):
             yield Static(t(Text("手机号码")), classes="section")
             with Horizontal(classes="field-row"):
-                yield Input(
-                    self.typed["phone"],
-                    placeholder="1xxxxxxxxxx",
-                    restrict=r"[0-9]*",
-                    max_length=11,
-                    id="phone",
+                yield KeyedInput(
+                    self.typed["phone"], keyboard=Keyboard.MOBILE, placeholder="1xxxxxxxxxx", id="phone"
                 )
                 yield Button(t(Text("获取验证码")), id="send-code", variant="primary")
             yield Static("", id="phone-message", classes="field-message error")
             yield Static(t(Text("短信验证码")), classes="section")
             with Horizontal(classes="field-row"):
-                yield Input(
-                    self.typed["code"], placeholder="000000", restrict=r"[0-9]*", max_length=6, id="code"
+                yield KeyedInput(
+                    self.typed["code"], keyboard=Keyboard.SMS_CODE, placeholder="000000", id="code"
                 )
                 yield Button(t(Text("登录")), id="sign-in-button", variant="success")
             yield Static("", id="code-message", classes="field-message error")
             yield Static("", id="sign-in-note")
             yield Static("", id="demo-sms")
+        yield OnScreenKeyboard()
         with Horizontal(id="actions"):
             yield Button(t(Text("工作人员核验")), id="staff-confirm", variant="warning")
             yield Button(t(Text("返回")), id="back")

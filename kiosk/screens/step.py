@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskMixin, KioskModal
+from kiosk.screens.widgets.keyboard import OnScreenKeyboard
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.journey import Outcome
@@ -38,6 +39,7 @@ class StepScreen(KioskMixin, Screen[ResultT], Generic[ResultT]):
         with Horizontal(id="masthead"):
             yield Static(self.t(self.heading), id="title")
         yield from self.body()
+        yield OnScreenKeyboard()
         with Horizontal(id="actions"):
             yield Button(self.t(Text("上一步")), id="back")
             yield from self.extra_actions()

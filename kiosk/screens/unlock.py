@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.domain.token_policy import UnlockRoute
 from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
+from kiosk.screens.widgets.keyboard import KeyedInput
 from kiosk.screens.widgets.plain import Static
 
 if TYPE_CHECKING:
@@ -41,13 +43,23 @@ class UnlockScreen(KeyWorkScreen):
         rules = self.runtime.key_slot().policy().user_pin
         hint = Text("新PIN码（{low}至{high}位数字或字母）", low=rules.min_length, high=rules.max_length)
         yield Static(self.t(hint), classes="field-label")
-        yield Input(password=True, max_length=rules.max_length, id="pin-new")
+        yield KeyedInput(keyboard=Keyboard.KEY_PIN, max_length=rules.max_length, id="pin-new")
         yield Static(self.t(Text("再次输入新PIN码")), classes="field-label")
-        yield Input(password=True, max_length=rules.max_length, id="pin-again")
+        yield KeyedInput(keyboard=Keyboard.KEY_PIN, max_length=rules.max_length, id="pin-again")
         if self.route is UnlockRoute.ASSISTED:
             yield Static(self.t(Text("工作人员授权（工作人员在场时填写）")), classes="field-label")
-            yield Input(placeholder=self.t(Text("工作人员工号")), max_length=40, id="staff-id")
-            yield Input(placeholder=self.t(Text("工作人员PIN")), password=True, max_length=32, id="staff-pin")
+            yield KeyedInput(
+                placeholder=self.t(Text("工作人员工号")),
+                keyboard=Keyboard.STAFF_ID,
+                max_length=40,
+                id="staff-id",
+            )
+            yield KeyedInput(
+                placeholder=self.t(Text("工作人员PIN")),
+                keyboard=Keyboard.STAFF_PIN,
+                max_length=32,
+                id="staff-pin",
+            )
             yield Static(
                 self.t(Text("没有工作人员在场时，请拨打客服电话申请远程协助解锁")), classes="field-label"
             )

@@ -32,6 +32,7 @@ from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from support.backend import Hub
 from support.pilot import SIZE, Messages, make_app, ready, screen_text, tap
+from support.touch import tap_in, tap_widget
 
 PHONE = "13600000000"
 PROJECT_TILES = ("#choice-cq", "#choice-cq-ggzy", "#choice-cq-ggzy-center", "#choice-bidder")
@@ -64,15 +65,12 @@ class AtKiosk:
         return self.app.screen
 
     async def press(self, selector: str) -> None:
-        """A tap on a button of the screen on top (pressed, as a tap does, wherever it is)."""
-        self.app.screen.query_one(selector, Button).press()
-        await self.pilot.pause()
+        """A tap on a button of the screen on top, where it is drawn."""
+        await tap_widget(self.pilot, self.app.screen.query_one(selector, Button))
 
     async def type_into(self, selector: str, text: str) -> None:
-        field = self.app.screen.query_one(selector, Input)
-        field.value = ""
-        field.focus()
-        await self.pilot.press(*text)
+        """A tap on the field, then on the keys of the keyboard the kiosk draws for it."""
+        await tap_in(self.pilot, selector, text)
 
 
 def picture_stick(folder: Path) -> Path:

@@ -15,6 +15,7 @@ from functools import partial
 
 from kiosk.core.domain import validators as v
 from kiosk.core.domain.businesses import Section
+from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.i18n import Text
 
 FormValues = dict[str, dict[str, str]]
@@ -38,6 +39,7 @@ class FieldSpec:
     validate: Callable[[str], Text | None] | None = None
     masking: Masking = Masking.NONE
     choices: tuple[tuple[str, Text], ...] = ()
+    keyboard: Keyboard = Keyboard.TEXT  # the keys it is typed with at the glass
 
     @property
     def personal(self) -> bool:
@@ -78,14 +80,28 @@ def _f(
     validate: Callable[..., Text | None] | None = None,
     masking: Masking = Masking.NONE,
     choices: tuple[tuple[str, Text], ...] = (),
+    keyboard: Keyboard | None = None,
 ) -> FieldSpec:
     checker = partial(validate, field=label) if validate and _takes_field(validate) else validate
-    return FieldSpec(key, label, required, checker, masking, choices)
+    keys = keyboard or KEYBOARD_FOR.get(validate, Keyboard.TEXT)
+    return FieldSpec(key, label, required, checker, masking, choices, keys)
 
 
 def _takes_field(validate: Callable[..., object]) -> bool:
     return "field" in (getattr(validate, "__kwdefaults__", None) or {})
 
+
+# The keyboard follows from what the field holds, so each validator names its keys once.
+KEYBOARD_FOR: dict[Callable[..., Text | None] | None, Keyboard] = {
+    v.validate_uscc: Keyboard.CREDIT_CODE,
+    v.validate_taxpayer_id: Keyboard.TAXPAYER_ID,
+    v.validate_id_number: Keyboard.ID_NUMBER,
+    v.validate_mobile: Keyboard.MOBILE,
+    v.validate_phone: Keyboard.PHONE,
+    v.validate_email: Keyboard.EMAIL,
+    v.validate_bank_account: Keyboard.DIGITS,
+    v.validate_person_name: Keyboard.NAME,
+}
 
 SECTION_FIELDS: dict[Section, tuple[FieldSpec, ...]] = {
     Section.CERTIFICATE: (
