@@ -31,6 +31,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "preview_fps": (">=", 8.0, "camera previews drawn a second on the capture screen (the video gives 15)"),
     "token_overhead_ratio": ("<=", 1.5, "the kiosk's renewal path against the same raw PKCS#11 calls"),
     "sync_vs_raw_ratio": ("<=", 1.5, "draining 1,000 orders x 5 pictures against a raw httpx upload"),
+    "pinyin_lookup_p95_ms": ("<=", 2.0, "the Chinese keyboard's candidates for a typed input, a page of 10"),
 }
 # What is known about a figure that misses its target, said under the table when it does.
 WHEN_MISSED: dict[str, str] = {
@@ -48,7 +49,7 @@ WHEN_MISSED: dict[str, str] = {
         "which the raw upload does not do"
     ),
 }
-FIGURE = re.compile(r"^([a-z_]+)=([0-9.]+)")
+FIGURE = re.compile(r"^([a-z0-9_]+)=([0-9.]+)")  # pinyin_lookup_p95_ms
 
 
 def run(script: Path) -> tuple[list[str], float]:
