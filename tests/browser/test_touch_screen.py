@@ -24,6 +24,7 @@ from support.browser import (
     Cell,
     ScreenServer,
     TerminalScreen,
+    read_screen,
     serving_screen,
     tap_cell,
     tap_text,
@@ -101,6 +102,60 @@ def test_a_phone_number_typed_by_touch_alone(screen_server: ScreenServer, browse
     screen = wait_for_screen(page, lambda screen: bool(screen.find("手机号码已满11位")), what="the hint")
     assert not screen.find("1xxxxxxxxxx")
     assert len(screen_server.kiosk_apps()) == 1
+
+
+def _letter_keys(screen: TerminalScreen) -> dict[str, Cell] | None:
+    """The pinyin keyboard's letter keys: the rows that read q…p, a…l and z…m, a key a letter."""
+    found: dict[str, Cell] = {}
+    rows: dict[int, list[tuple[Cell, str]]] = {}
+    for cell, letter in screen.search(re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")):
+        rows.setdefault(cell.row, []).append((cell, letter))
+    for keys in rows.values():
+        letters = "".join(letter for _, letter in keys)
+        if letters.startswith(("qwertyuiop", "asdfghjkl", "zxcvbnm")):
+            found.update({letter: cell for cell, letter in keys})
+    return found if len(found) >= 26 else None
+
+
+def test_a_business_by_touch_alone_to_a_field_typed_in_chinese(
+    screen_server: ScreenServer, hub_for_kiosk: Hub, browser
+) -> None:
+    """Home → 证书新办 → signed in by SMS → the project → 企业名称 typed by pinyin → 下一步, all
+    by touch taps on what the kiosk draws."""
+    pytest.importorskip("kiosk.screens.widgets.keyboard", reason="the on-screen keyboard is not here yet")
+    page = _touch_page(browser, screen_server.url(FONT_SIZE))
+    wait_for_text(page, "无待同步订单")
+    tap_text(page, HOME)
+    tap_text(page, "开始办理")
+    screen = wait_for_screen(page, lambda screen: _digit_keys(screen) is not None, what="the digit keys")
+    keys = _digit_keys(screen)
+    assert keys is not None
+    for digit in PHONE:
+        tap_cell(page, keys[digit])
+    wait_for_text(page, "手机号码已满11位")
+    tap_text(page, "获取验证码")
+    wait_for_text(page, "验证码 · 还差6位")  # sent: the code field has the focus and its keys
+    for digit in hub_for_kiosk.last_code(PHONE):
+        tap_cell(page, keys[digit])
+    wait_for_text(page, "验证码已满6位")
+    tap_cell(page, read_screen(page).find("登录")[-1])  # the button, not the title above
+    for choice in ("重庆", "公共资源交易", "重庆市公共资源交易中心", "投标人"):
+        tap_text(page, choice)
+    wait_for_text(page, "费用合计")
+    tap_text(page, "下一步")
+    # The information step: 企业名称 has the focus and the Chinese keyboard is open.
+    screen = wait_for_screen(page, lambda screen: _letter_keys(screen) is not None, what="the letter keys")
+    letters = _letter_keys(screen)
+    assert letters is not None
+    for letter in "chongqing":
+        tap_cell(page, letters[letter])
+    wait_for_text(page, "拼音：chongqing")
+    tap_text(page, "重庆")  # the first candidate, in the bar above the keys
+    screen = wait_for_screen(page, lambda screen: not screen.find("拼音："), what="the word typed")
+    assert screen.find("重庆")  # in the field
+    tap_text(page, "下一步")
+    screen = wait_for_screen(page, lambda screen: bool(screen.find("需要填写或修改")), what="the summary")
+    assert screen.find("重庆")  # the other fields are still empty: the step stays, the word is kept
 
 
 def test_the_page_keeps_its_lockdown(screen_server: ScreenServer, browser) -> None:

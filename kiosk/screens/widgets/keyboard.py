@@ -106,11 +106,6 @@ class KeyedInput(Input):
 class Key(Static, can_focus=False):
     """One key. `value` is what it types, or the name of a control (backspace, done ...)."""
 
-    class Pressed(Message):
-        def __init__(self, key: Key) -> None:
-            super().__init__()
-            self.key = key
-
     def __init__(
         self, label: str, value: str, *, control: bool = False, refused: bool = False, id: str | None = None
     ) -> None:
@@ -119,11 +114,19 @@ class Key(Static, can_focus=False):
         self.value, self.control = value, control
         self.candidate: Candidate | None = None  # what a candidate key offers
 
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
+    def tapped(self) -> None:
+        """A tap, taken by the screen in the order taps were made (KioskMixin._forward_event)."""
         self.add_class("-pressed")
         self.set_timer(PRESSED_LOOK_S, lambda: self.remove_class("-pressed"))
-        self.post_message(self.Pressed(self))
+        for keyboard in self.ancestors:
+            if isinstance(keyboard, OnScreenKeyboard):
+                keyboard.press(self)
+                return
+
+    def on_click(self, event: events.Click) -> None:
+        # Only on a screen that does not take taps in order itself (none of the kiosk's).
+        event.stop()
+        self.tapped()
 
 
 class OnScreenKeyboard(Vertical):
@@ -271,13 +274,13 @@ class OnScreenKeyboard(Vertical):
             return self.t(Text("{name}已满{count}位", name=keys.name, count=keys.length))
         return self.t(Text("{name} · 还差{count}位", name=keys.name, count=missing))
 
-    def on_key_pressed(self, event: Key.Pressed) -> None:
-        event.stop()
+    def press(self, key: Key) -> None:
+        """A tap on one of this keyboard's keys."""
         field = self.target
         if field is None:
             return
         self.refusal = None
-        key, composer = event.key, self.composer
+        composer = self.composer
         composing = composer is not None and not self.latin
         if key.value == CANDIDATE and composer is not None and key.candidate is not None:
             field.type_text(composer.choose(key.candidate))
