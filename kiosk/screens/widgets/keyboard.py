@@ -153,6 +153,8 @@ class OnScreenKeyboard(Vertical):
     OnScreenKeyboard Key.-pressed { background: $accent; }
     OnScreenKeyboard.-dense Key { height: 2; border: none; border-top: hkey $panel-lighten-2; }
     OnScreenKeyboard.-compact Key { height: 1; max-width: 6; border: none; margin: 0 1 0 0; }
+    OnScreenKeyboard.-compact Key.control, OnScreenKeyboard.-compact Key.word { max-width: 16; }
+    OnScreenKeyboard.-compact Key.candidate { max-width: 24; }
     """
 
     def __init__(self, *, id: str | None = "keyboard") -> None:
@@ -338,7 +340,11 @@ class OnScreenKeyboard(Vertical):
             key.update(candidate.text if candidate is not None else "")
         self.query_one(f"#key-{PAGE_BACK}", Key).display = bool(offered) and composer.page > 0
         self.query_one(f"#key-{PAGE_NEXT}", Key).display = bool(offered) and composer.has_more
-        self.query_one("#candidates").display = bool(composer.letters) and not self.latin
+        bar = self.query_one("#candidates")
+        shown = bool(composer.letters) and not self.latin
+        if bar.display != shown:  # the keys grow or shrink by the bar: the field stays in sight
+            bar.display = shown
+            self.call_after_refresh(self._reveal)
         if composer.stuck and not self.latin and self.refusal is None:
             self.refusal = Text("没有与“{letters}”对应的汉字，请检查拼音", letters=composer.letters)
 
