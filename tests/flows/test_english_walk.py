@@ -2,7 +2,8 @@
 the kiosk wrote: every screen on the way (guide, sign-in, project, information, review, printing,
 capture, import, submission, receipt) and the order list afterwards.
 What may stay Chinese is what is Chinese by nature: the subscriber's own data, the hall's
-configured name, and the button that switches back to 中文."""
+configured name, the button that switches back to 中文, and the characters the keys of the
+on-screen keyboard type (its Chinese punctuation: a key is a character, not a sentence)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from support.flow import (
 from support.pilot import screen_text, tap
 
 from kiosk.core.domain.businesses import BusinessCode
+from kiosk.core.domain.keyboards import LAYOUTS
 from kiosk.core.domain.samples import sample_form
 from kiosk.screens.capture import DocumentCaptureScreen
 from kiosk.screens.info_entry import InfoEntryScreen
@@ -65,7 +67,8 @@ def _allowed(at: AtKiosk) -> set[str]:
     )
     settings = at.app.settings
     assert settings is not None
-    return values | masked | {settings.hall_name, "中文"}
+    typed_by_keys = {char for keys in LAYOUTS.values() for row in keys.rows for char in row}
+    return values | masked | typed_by_keys | {settings.hall_name, "中文"}
 
 
 async def test_an_english_visit_reads_no_chinese_the_kiosk_wrote(

@@ -259,7 +259,10 @@ class OnScreenKeyboard(Vertical):
         self.call_after_refresh(self._reveal)
 
     def _show_hint(self) -> None:
-        hint = self.query_one("#keyboard-hint", Static)
+        found = self.query("#keyboard-hint")
+        if not found:  # not composed: the screen is going (a failure, the idle wipe)
+            return
+        hint = cast(Static, found.first())
         hint.set_class(self.refusal is not None, "-refused")
         hint.update(self.t(self.refusal) if self.refusal is not None else self._progress())
 
