@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -191,7 +192,7 @@ def write_document(results: list[Ranks]) -> None:
 
 
 def main() -> None:
-    with PinyinIndex.open() as index:
+    with closing(PinyinIndex.open()) as index:
         results = measure(index, read_entries(), boosted_words())
     write_document(results)
     for row in summary_rows(results):

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def run_pinyin(letters: str, *, name: bool) -> int:
     except PinyinIndexMissing as missing:
         print(f"kiosk pinyin: {missing}", file=sys.stderr)
         return 1
-    with index:
+    with closing(index):
         for candidate in index.candidates(letters, name=name):
             print(candidate.text)
     return 0

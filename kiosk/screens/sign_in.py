@@ -65,25 +65,25 @@ class SignInScreen(KioskMixin, Screen[SignedIn | None]):
         self.typed: dict[str, str] = {"phone": "", "code": ""}  # kept across a language switch
 
     # --- layout ---------------------------------------------------------------------------------
+    def _field(
+        self, title: Text, field: str, keyboard: Keyboard, placeholder: str, button: Button
+    ) -> ComposeResult:
+        """A field with its button beside it and its message under it."""
+        yield Static(self.t(title), classes="section")
+        with Horizontal(classes="field-row"):
+            yield KeyedInput(self.typed[field], keyboard=keyboard, placeholder=placeholder, id=field)
+            yield button
+        yield Static("", id=f"{field}-message", classes="field-message error")
+
     def compose(self) -> ComposeResult:
         t = self.t
         with Horizontal(id="masthead"):
             yield Static(t(Text("登录 · {business}", business=self.heading)), id="title")
         with Vertical(id="sign-in-body"):
-            yield Static(t(Text("手机号码")), classes="section")
-            with Horizontal(classes="field-row"):
-                yield KeyedInput(
-                    self.typed["phone"], keyboard=Keyboard.MOBILE, placeholder="1xxxxxxxxxx", id="phone"
-                )
-                yield Button(t(Text("获取验证码")), id="send-code", variant="primary")
-            yield Static("", id="phone-message", classes="field-message error")
-            yield Static(t(Text("短信验证码")), classes="section")
-            with Horizontal(classes="field-row"):
-                yield KeyedInput(
-                    self.typed["code"], keyboard=Keyboard.SMS_CODE, placeholder="000000", id="code"
-                )
-                yield Button(t(Text("登录")), id="sign-in-button", variant="success")
-            yield Static("", id="code-message", classes="field-message error")
+            send = Button(t(Text("获取验证码")), id="send-code", variant="primary")
+            yield from self._field(Text("手机号码"), "phone", Keyboard.MOBILE, "1xxxxxxxxxx", send)
+            sign_in = Button(t(Text("登录")), id="sign-in-button", variant="success")
+            yield from self._field(Text("短信验证码"), "code", Keyboard.SMS_CODE, "000000", sign_in)
             yield Static("", id="sign-in-note")
             yield Static("", id="demo-sms")
         yield OnScreenKeyboard()

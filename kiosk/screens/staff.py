@@ -12,11 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.i18n import Text
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.screens.messages import HealthChecked
-from kiosk.screens.widgets.keyboard import KeyedInput, OnScreenKeyboard
+from kiosk.screens.widgets.keyboard import OnScreenKeyboard, staff_credentials
 from kiosk.screens.widgets.plain import Button, Static
 from kiosk.screens.widgets.status_line import StatusLine
 from kiosk.services.session import ORDER_QUERY_VISIT
@@ -37,17 +36,8 @@ class StaffPinScreen(KioskModal["StaffAccount | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.t(Text("工作人员登录")), classes="dialog-title")
-            yield KeyedInput(
-                placeholder=self.t(Text("工号（使用本机维护PIN时不填）")),
-                keyboard=Keyboard.STAFF_ID,
-                max_length=40,
-                id="staff-id",
-            )
-            yield KeyedInput(
-                placeholder=self.t(Text("请输入工作人员PIN")),
-                keyboard=Keyboard.STAFF_PIN,
-                max_length=12,
-                id="pin",
+            yield from staff_credentials(
+                self.t(Text("工号（使用本机维护PIN时不填）")), self.t(Text("请输入工作人员PIN"))
             )
             yield Static("", id="pin-message", classes="error")
             yield OnScreenKeyboard()

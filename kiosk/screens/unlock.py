@@ -16,7 +16,7 @@ from kiosk.core.domain.keyboards import Keyboard
 from kiosk.core.domain.token_policy import UnlockRoute
 from kiosk.core.i18n import Text
 from kiosk.screens.key_work import KeyWorkScreen
-from kiosk.screens.widgets.keyboard import KeyedInput
+from kiosk.screens.widgets.keyboard import KeyedInput, staff_credentials
 from kiosk.screens.widgets.plain import Static
 
 if TYPE_CHECKING:
@@ -48,17 +48,8 @@ class UnlockScreen(KeyWorkScreen):
         yield KeyedInput(keyboard=Keyboard.KEY_PIN, max_length=rules.max_length, id="pin-again")
         if self.route is UnlockRoute.ASSISTED:
             yield Static(self.t(Text("工作人员授权（工作人员在场时填写）")), classes="field-label")
-            yield KeyedInput(
-                placeholder=self.t(Text("工作人员工号")),
-                keyboard=Keyboard.STAFF_ID,
-                max_length=40,
-                id="staff-id",
-            )
-            yield KeyedInput(
-                placeholder=self.t(Text("工作人员PIN")),
-                keyboard=Keyboard.STAFF_PIN,
-                max_length=32,
-                id="staff-pin",
+            yield from staff_credentials(
+                self.t(Text("工作人员工号")), self.t(Text("工作人员PIN")), pin_id="staff-pin"
             )
             yield Static(
                 self.t(Text("没有工作人员在场时，请拨打客服电话申请远程协助解锁")), classes="field-label"

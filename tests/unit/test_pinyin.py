@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PinyinIndex]:
         if INDEX_PATH.is_file()
         else build(tmp_path_factory.mktemp("pinyin") / "pinyin.sqlite3").path
     )
-    with PinyinIndex.open(path) as opened:
+    with closing(PinyinIndex.open(path)) as opened:
         yield opened
 
 
@@ -117,7 +118,7 @@ def test_build_from_a_small_word_list(tmp_path: Path) -> None:
     report = build(out, dictionary=words, boost=boost)
     assert report.size_bytes == out.stat().st_size > 0
     assert not out.with_name("pinyin.sqlite3.tmp").exists()
-    with PinyinIndex.open(out) as small:
+    with closing(PinyinIndex.open(out)) as small:
         assert texts(small.candidates("cq", limit=3)) == ["重庆", "出去", "长期"]
         assert small.candidates("yinhang")[0].text == "银行"  # 行 read hang in the word
         assert small.candidates("yzq")[0].text == "渝中区"

@@ -79,6 +79,14 @@ def _digits(name: Text, length: int | None = None, *, secret: bool = False) -> L
     )
 
 
+def _code(
+    name: Text, refusal: Text, holds: str, length: int | None = None, *, letters: bool = True
+) -> Layout:
+    """A code of digits (and capitals): ID numbers, credit codes, staff IDs."""
+    rows = (DIGITS, *LETTER_ROWS) if letters else (holds,)
+    return Layout(rows=rows, holds=holds, refusal=refusal, name=name, length=length)
+
+
 LAYOUTS: dict[Keyboard, Layout] = {
     Keyboard.DIGITS: _digits(Text("账号")),
     Keyboard.MOBILE: _digits(Text("手机号码"), 11),
@@ -90,32 +98,19 @@ LAYOUTS: dict[Keyboard, Layout] = {
         refusal=Text("“{char}”不能输入：电话号码只用数字和“-”"),
         name=Text("电话号码"),
     ),
-    Keyboard.ID_NUMBER: Layout(
-        rows=(DIGITS + "X",),
-        holds=DIGITS + "X",
-        refusal=Text("“{char}”不能输入：身份证号码只用数字和X"),
-        name=Text("身份证号码"),
-        length=18,
+    Keyboard.ID_NUMBER: _code(
+        Text("身份证号码"), Text("“{char}”不能输入：身份证号码只用数字和X"), DIGITS + "X", 18, letters=False
     ),
-    Keyboard.CREDIT_CODE: Layout(
-        rows=(DIGITS, *LETTER_ROWS),
-        holds=DIGITS + CREDIT_CODE_LETTERS,
-        refusal=Text("“{char}”不能输入：统一社会信用代码不用字母I、O、S、V、Z"),
-        name=Text("统一社会信用代码"),
-        length=18,
+    Keyboard.CREDIT_CODE: _code(
+        Text("统一社会信用代码"),
+        Text("“{char}”不能输入：统一社会信用代码不用字母I、O、S、V、Z"),
+        DIGITS + CREDIT_CODE_LETTERS,
+        18,
     ),
-    Keyboard.TAXPAYER_ID: Layout(
-        rows=(DIGITS, *LETTER_ROWS),
-        holds=DIGITS + UPPER,
-        refusal=Text("“{char}”不能输入：纳税人识别号只用数字和大写字母"),
-        name=Text("纳税人识别号"),
+    Keyboard.TAXPAYER_ID: _code(
+        Text("纳税人识别号"), Text("“{char}”不能输入：纳税人识别号只用数字和大写字母"), DIGITS + UPPER
     ),
-    Keyboard.STAFF_ID: Layout(
-        rows=(DIGITS, *LETTER_ROWS),
-        holds=DIGITS + UPPER,
-        refusal=Text("“{char}”不能输入：工号只用数字和字母"),
-        name=Text("工号"),
-    ),
+    Keyboard.STAFF_ID: _code(Text("工号"), Text("“{char}”不能输入：工号只用数字和字母"), DIGITS + UPPER),
     Keyboard.EMAIL: Layout(
         rows=(DIGITS, LETTER_ROWS[0].lower(), LETTER_ROWS[1].lower(), LETTER_ROWS[2].lower() + "@._-"),
         holds=DIGITS + LOWER + UPPER + "@._-+",

@@ -360,3 +360,10 @@ class OnScreenKeyboard(Vertical):
         if field is self.target and self.is_attached:
             self.refusal = None
             self._show_hint()
+
+
+def staff_credentials(id_hint: str, pin_hint: str, *, pin_id: str = "pin") -> tuple[KeyedInput, KeyedInput]:
+    """A staff member's ID and PIN fields, as the staff sign-in and an assisted unlock ask them."""
+    staff_id = KeyedInput(placeholder=id_hint, keyboard=Keyboard.STAFF_ID, max_length=40, id="staff-id")
+    pin = KeyedInput(placeholder=pin_hint, keyboard=Keyboard.STAFF_PIN, max_length=32, id=pin_id)
+    return staff_id, pin

@@ -92,12 +92,6 @@ class PinyinIndex:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> PinyinIndex:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     def candidates(
         self, letters: str, *, name: bool = False, limit: int = 10, offset: int = 0
     ) -> list[Candidate]:
