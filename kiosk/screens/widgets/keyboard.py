@@ -145,7 +145,9 @@ class OnScreenKeyboard(Vertical):
         width: auto; max-width: 12; min-width: 7; padding: 0 1; background: $primary-muted;
     }
     OnScreenKeyboard Key#key-done { background: $success; }
-    OnScreenKeyboard #candidates { height: auto; align: left top; }
+    OnScreenKeyboard #candidates { height: 3; align: left top; }
+    OnScreenKeyboard.-dense #candidates { height: 2; }
+    OnScreenKeyboard.-compact #candidates { height: 1; }
     OnScreenKeyboard Key.candidate {
         width: auto; max-width: 24; min-width: 6; padding: 0 1; background: $primary;
     }
@@ -343,11 +345,11 @@ class OnScreenKeyboard(Vertical):
             key.update(candidate.text if candidate is not None else "")
         self.query_one(f"#key-{PAGE_BACK}", Key).display = bool(offered) and composer.page > 0
         self.query_one(f"#key-{PAGE_NEXT}", Key).display = bool(offered) and composer.has_more
-        bar = self.query_one("#candidates")
+        # The bar keeps its room while nothing is composed (hidden, not removed): were the keys
+        # to grow and shrink by it, the whole step above would be laid out and painted again,
+        # which doubled the time from a tap to the screen (bench/keyboard_tap.py).
         shown = bool(composer.letters) and not self.latin
-        if bar.display != shown:  # the keys grow or shrink by the bar: the field stays in sight
-            bar.display = shown
-            self.call_after_refresh(self._reveal)
+        self.query_one("#candidates").styles.visibility = "visible" if shown else "hidden"
         if composer.stuck and not self.latin and self.refusal is None:
             self.refusal = Text("没有与“{letters}”对应的汉字，请检查拼音", letters=composer.letters)
 
