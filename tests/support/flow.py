@@ -32,7 +32,7 @@ from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from support.backend import Hub
 from support.pilot import SIZE, Messages, make_app, ready, screen_text, tap
-from support.touch import tap_in, tap_widget
+from support.touch import tap_in, tap_option, tap_widget
 
 PHONE = "13600000000"
 PROJECT_TILES = ("#choice-cq", "#choice-cq-ggzy", "#choice-cq-ggzy-center", "#choice-bidder")
@@ -65,8 +65,13 @@ class AtKiosk:
         return self.app.screen
 
     async def press(self, selector: str) -> None:
-        """A tap on a button of the screen on top, where it is drawn."""
-        await tap_widget(self.pilot, self.app.screen.query_one(selector, Button))
+        """A tap on a button of the screen on top, where it is drawn (not on what covers it)."""
+        button = self.app.screen.query_one(selector, Button)
+        # A finger taps again once the last press has shown (a Button ignores a tap for 0.2 s
+        # after one: 确认提交 becomes 打印回执 where it is, sooner when the backend is quick).
+        await self.until(lambda: not button.has_class("-active"))
+        landed = await tap_widget(self.pilot, button)
+        assert landed, f"a tap on {selector} at {button.region} lands on another widget"
 
     async def type_into(self, selector: str, text: str) -> None:
         """A tap on the field, then on the keys of the keyboard the kiosk draws for it."""
@@ -154,6 +159,32 @@ def fill_form(at: AtKiosk, form: Mapping[str, Mapping[str, str]]) -> None:
                 screen.query_one(ident, Input).value = value
 
 
+async def fill_form_by_taps(at: AtKiosk, form: Mapping[str, Mapping[str, str]]) -> None:
+    """As fill_form, at the glass: each field tapped and its value typed on the keys the kiosk
+    draws (Chinese by pinyin and a candidate), each choice a tap on its radio button, where they
+    are drawn. A field that already shows the value (echoed from one typed before it, read from
+    the key, filled from the last order) is left as it is, as the subscriber leaves it; a choice
+    already made is not tapped again."""
+    screen = at.app.screen
+    for section, values in form.items():
+        for spec in SECTION_FIELDS[section]:  # type: ignore[index]
+            value = values.get(spec.key)
+            if value is None:
+                continue
+            ident = f"#field-{section}-{spec.key}"
+            if spec.choices:
+                choice = screen.query_one(f"{ident}-{value}", RadioButton)
+                if not choice.value:
+                    landed = await tap_widget(at.pilot, choice)
+                    assert landed, f"a tap on {ident}-{value} at {choice.region} lands on another widget"
+                    assert choice.value, f"{ident}-{value} tapped, not chosen"
+            else:
+                field = screen.query_one(ident, Input)
+                if field.value != value:
+                    await at.type_into(ident, value)
+                    assert field.value == value, f"{ident}: {value!r} typed, {field.value!r} shown"
+
+
 async def print_everything(at: AtKiosk) -> PrintFormsScreen:
     screen: PrintFormsScreen = await at.on_screen(PrintFormsScreen)
     await at.until(lambda: len(screen.printed) == len(screen.forms))
@@ -188,6 +219,23 @@ async def import_each(at: AtKiosk) -> DocumentCaptureScreen:
         await at.until(partial(has_options, options))
         options.highlighted = 0
         options.action_select()
+        await at.messages.wait(PageCaptured, partial(captured_at_least, at, wanted))
+        await at.on_screen(DocumentCaptureScreen)
+    await at.press("#done")
+    return screen
+
+
+async def import_each_by_taps(at: AtKiosk) -> DocumentCaptureScreen:
+    """As import_each, at the glass: 导入图片, then a tap on the stick's picture in the list."""
+    screen: DocumentCaptureScreen = await at.on_screen(DocumentCaptureScreen)
+    while screen.missing:
+        wanted = len(at.messages.of(PageCaptured)) + 1
+        await at.press("#import")
+        dialog = await at.on_screen(ImportPictureScreen)
+        options = dialog.query_one("#files", OptionList)
+        await at.until(partial(has_options, options))
+        await at.pilot.pause()
+        await tap_option(at.pilot, options, 0)
         await at.messages.wait(PageCaptured, partial(captured_at_least, at, wanted))
         await at.on_screen(DocumentCaptureScreen)
     await at.press("#done")
